@@ -7,7 +7,16 @@
 //
 // Centre convention (GalSim's): the true centre of an N-pixel axis lies at
 // (N-1)/2 in 0-based pixel coordinates — (1+N)/2 in FITS' 1-based ones — so
-// on a pixel centre for odd N and on a pixel corner for even N.
+// on a pixel centre for odd N and on a pixel corner for even N. Every
+// galforge package that places something "at the centre" of an image uses
+// Center (TestCenterConvention pins it; profile.Draw puts the profile origin
+// there).
+//
+// Besides Image: Image32 (the float32 variant), in-place arithmetic (Add,
+// Subtract, Mul, MulConst, AddConst), views sharing pixels (Sub), Clone,
+// Sum and Max, flux-conserving Rebin and Resample, FITS input and output
+// with the pixel scale and a TAN or SIN world coordinate system (ReadFITS,
+// WriteFITS, WCS), and PNG previews and mosaics (Stretch, Mosaic).
 package pix
 
 // Image is a Nx by Ny grid of float64 pixel values. Pixel (x, y) is

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/galforge/galforge/internal/version"
+	"github.com/galforge/galforge/nn"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +19,7 @@ func init() {
 				w := cmd.OutOrStdout()
 				fmt.Fprintf(w, "galforge %s\n", version.Version)
 				fmt.Fprintf(w, "go %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+				fmt.Fprintf(w, "blas %s\n", nn.BLASName())
 				return nil
 			},
 		}

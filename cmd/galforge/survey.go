@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/galforge/galforge/survey"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	register(func() *cobra.Command {
+		var out, shard string
+		var workers, count int
+		var quiet bool
+		cmd := &cobra.Command{
+			Use:   "survey CONFIG.yaml -o OUTDIR [--shard I/N] [--workers K]",
+			Short: "Simulate a survey (stamps or a field) from a YAML config, with a truth catalog",
+			Long: `survey renders the galaxies a YAML config describes (keys and defaults:
+survey/CONFIG.md) into OUTDIR: stamps.fits (a cube, one plane per galaxy) or
+image.fits (the field, with a TAN WCS), psf.fits, truth.fits and truth.csv,
+preview.png and run.json.
+
+--shard I/N renders part I (0-based, as a Kubernetes Indexed Job counts) of N;
+"galforge survey merge OUTDIR SHARD_DIRS..." joins the parts into files
+identical byte for byte to one run with the same config.`,
+			Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := survey.Load(args[0])
+				if err != nil {
+					return err
+				}
+				if cmd.Flags().Changed("count") {
+					if count < 0 {
+						return fmt.Errorf("--count %d: must not be negative", count)
+					}
+					c = c.WithCount(count)
+				}
+				opt := survey.Options{Workers: workers}
+				if shard != "" {
+					if opt.Shard, opt.Shards, err = parseShard(shard); err != nil {
+						return err
+					}
+				}
+				if !quiet {
+					opt.Progress = progress(cmd, "rendering")
+				}
+				info, err := survey.Run(c, out, opt)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %d galaxies (shard %d/%d) to %s in %.1fs (%.1f galaxies/s)\n",
+					info.Count, info.Shard, info.Shards, out, info.Timings["total"], info.Rate)
+				return nil
+			},
+		}
+		cmd.Flags().StringVarP(&out, "out", "o", "out/survey", "output folder")
+		cmd.Flags().StringVar(&shard, "shard", "", "render shard I of N (I counts from 0), e.g. 2/8")
+		cmd.Flags().IntVar(&workers, "workers", 0, "goroutines drawing stamps (0: all cores)")
+		cmd.Flags().IntVar(&count, "count", 0, "override galaxies.count (e.g. for a quick run)")
+		cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+
+		merge := &cobra.Command{
+			Use:   "merge OUTDIR SHARD_DIR...",
+			Short: "Join the outputs of survey shards into one run's files",
+			Args:  cobra.MinimumNArgs(2),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				info, err := survey.Merge(args[0], args[1:])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "merged %d shards (%d galaxies) into %s\n", len(args)-1, info.Objects, args[0])
+				return nil
+			},
+		}
+		cmd.AddCommand(merge)
+		return cmd
+	})
+}
+
+// parseShard reads "I/N" with 0 <= I < N.
+func parseShard(s string) (i, n int, err error) {
+	a, b, ok := strings.Cut(s, "/")
+	if ok {
+		i, err = strconv.Atoi(a)
+		if err == nil {
+			n, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want I/N with 0 <= I < N, e.g. 0/4", s)
+	}
+	return i, n, nil
+}
+
+// progress returns a progress callback drawing a bar on stderr.
+func progress(cmd *cobra.Command, what string) func(done, total int) {
+	var bar *progressbar.ProgressBar
+	last := 0
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(200*time.Millisecond),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(cmd.ErrOrStderr()) }),
+			)
+		}
+		bar.Add(done - last)
+		last = done
+	}
+}
+

@@ -1,0 +1,67 @@
+package morph
+
+import (
+	"math"
+	"math/cmplx"
+
+	"github.com/galforge/galforge/pix"
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// PowerSpectrum returns the azimuthally averaged power spectrum of img:
+// P(k) = |Σ I(x) exp(−2πi k·x)|² / (Nx Ny), averaged over rings of
+// |k| (cycles per pixel) in nbins equal bins from 0 to 0.5 (the Nyquist
+// frequency). k holds the bin centres; bins without modes are NaN.
+func PowerSpectrum(img *pix.Image, nbins int) (k, p []float64) {
+	nx, ny := img.Nx, img.Ny
+	data := make([]complex128, nx*ny)
+	for y := 0; y < ny; y++ {
+		for x := 0; x < nx; x++ {
+			data[y*nx+x] = complex(img.At(x, y), 0)
+		}
+	}
+	fx := fourier.NewCmplxFFT(nx)
+	row := make([]complex128, nx)
+	for y := 0; y < ny; y++ {
+		fx.Coefficients(row, data[y*nx:(y+1)*nx])
+		copy(data[y*nx:], row)
+	}
+	fy := fourier.NewCmplxFFT(ny)
+	col, out := make([]complex128, ny), make([]complex128, ny)
+	for x := 0; x < nx; x++ {
+		for y := 0; y < ny; y++ {
+			col[y] = data[y*nx+x]
+		}
+		fy.Coefficients(out, col)
+		for y := 0; y < ny; y++ {
+			data[y*nx+x] = out[y]
+		}
+	}
+	k = make([]float64, nbins)
+	p = make([]float64, nbins)
+	cnt := make([]float64, nbins)
+	norm := float64(nx * ny)
+	for y := 0; y < ny; y++ {
+		ky := float64(fy.Freq(y))
+		for x := 0; x < nx; x++ {
+			kx := float64(fx.Freq(x))
+			kr := math.Hypot(kx, ky)
+			b := int(kr / 0.5 * float64(nbins))
+			if b >= nbins {
+				continue
+			}
+			a := cmplx.Abs(data[y*nx+x])
+			p[b] += a * a / norm
+			cnt[b]++
+		}
+	}
+	for i := range p {
+		k[i] = (float64(i) + 0.5) * 0.5 / float64(nbins)
+		if cnt[i] > 0 {
+			p[i] /= cnt[i]
+		} else {
+			p[i] = math.NaN()
+		}
+	}
+	return k, p
+}

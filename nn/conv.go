@@ -1,0 +1,636 @@
+package nn
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/galforge/galforge/nn/blas"
+)
+
+// ConvOpts are the geometry of a 2-D convolution; zero values mean stride 1,
+// no padding, dilation 1. The same value applies to height and width.
+type ConvOpts struct {
+	Stride, Pad, Dilation int
+	// OutPad adds rows/columns at the bottom/right of a transposed
+	// convolution's output (PyTorch output_padding); ignored by Conv2d.
+	OutPad int
+}
+
+func (o ConvOpts) norm() ConvOpts {
+	if o.Stride < 1 {
+		o.Stride = 1
+	}
+	if o.Dilation < 1 {
+		o.Dilation = 1
+	}
+	return o
+}
+
+// ColBudget is the largest im2col workspace (float32 values) each worker
+// uses at once (default 1 MiB, to stay in a core's L2 cache): a sample
+// whose columns exceed it is unfolded in blocks of output rows.
+var ColBudget = 1 << 18
+
+// convGeom is the geometry of a convolution seen from its image side: an
+// image [C, H, W] is unfolded to columns [C·K·K, OH·OW].
+type convGeom struct {
+	C, H, W, K, S, P, D, OH, OW int
+}
+
+func (g *convGeom) rows() int { return g.C * g.K * g.K }
+
+// rowBlock returns how many output rows are unfolded at once.
+func (g *convGeom) rowBlock() int {
+	return min(max(ColBudget/max(g.rows()*g.OW, 1), 1), g.OH)
+}
+
+// im2col unfolds output rows [r0, r1) of one image [C, H, W] into col laid
+// out as [C·K·K, (r1−r0)·OW].
+func (g *convGeom) im2col(img []float32, r0, r1 int, col []float32) {
+	ld, K := (r1-r0)*g.OW, g.K
+	for c := 0; c < g.C; c++ {
+		src := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := 0; ki < K; ki++ {
+			for kj := 0; kj < K; kj++ {
+				dst := col[((c*K+ki)*K+kj)*ld:]
+				g.unfoldRows(src, ki, kj, r0, r1, dst[:ld])
+			}
+		}
+	}
+}
+
+// unfoldRows writes the values of image channel src seen by kernel tap
+// (ki, kj) at output rows [r0, r1).
+func (g *convGeom) unfoldRows(src []float32, ki, kj, r0, r1 int, dst []float32) {
+	iw0 := -g.P + kj*g.D
+	a, b := 0, g.OW // output columns whose input column is inside the image
+	if g.S == 1 {
+		a, b = max(0, -iw0), min(g.OW, g.W-iw0)
+		b = max(a, b)
+	}
+	for oh := r0; oh < r1; oh++ {
+		row := dst[(oh-r0)*g.OW : (oh-r0+1)*g.OW]
+		ih := oh*g.S - g.P + ki*g.D
+		if ih < 0 || ih >= g.H {
+			clear(row)
+			continue
+		}
+		in := src[ih*g.W : (ih+1)*g.W]
+		if g.S == 1 {
+			clear(row[:a])
+			copy(row[a:b], in[a+iw0:b+iw0])
+			clear(row[b:])
+			continue
+		}
+		for ow := range row {
+			iw := ow*g.S + iw0
+			if iw >= 0 && iw < g.W {
+				row[ow] = in[iw]
+			} else {
+				row[ow] = 0
+			}
+		}
+	}
+}
+
+// col2im adds columns col ([C·K·K, (r1−r0)·OW], output rows [r0, r1)) back
+// into an image (the adjoint of im2col).
+func (g *convGeom) col2im(col []float32, r0, r1 int, img []float32) {
+	ld, K := (r1-r0)*g.OW, g.K
+	for c := 0; c < g.C; c++ {
+		dst := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := 0; ki < K; ki++ {
+			for kj := 0; kj < K; kj++ {
+				src := col[((c*K+ki)*K+kj)*ld:]
+				g.foldRows(src[:ld], ki, kj, r0, r1, dst)
+			}
+		}
+	}
+}
+
+func (g *convGeom) foldRows(src []float32, ki, kj, r0, r1 int, dst []float32) {
+	iw0 := -g.P + kj*g.D
+	for oh := r0; oh < r1; oh++ {
+		ih := oh*g.S - g.P + ki*g.D
+		if ih < 0 || ih >= g.H {
+			continue
+		}
+		row := src[(oh-r0)*g.OW : (oh-r0+1)*g.OW]
+		out := dst[ih*g.W : (ih+1)*g.W]
+		if g.S == 1 {
+			a, b := max(0, -iw0), min(g.OW, g.W-iw0)
+			if b > a {
+				o := out[a+iw0 : b+iw0]
+				for i, v := range row[a:b] {
+					o[i] += v
+				}
+			}
+			continue
+		}
+		for ow, v := range row {
+			iw := ow*g.S + iw0
+			if iw >= 0 && iw < g.W {
+				out[iw] += v
+			}
+		}
+	}
+}
+
+// sampleWorkers runs fn(w, lo, hi) on min(Threads(), n) goroutines, worker
+// w taking samples [lo, hi); each worker owns the buffers indexed by w.
+func sampleWorkers(n int, fn func(w, lo, hi int)) {
+	t := min(Threads(), n)
+	if t <= 1 {
+		fn(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < t; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(w, w*n/t, (w+1)*n/t)
+		}()
+	}
+	wg.Wait()
+}
+
+func workers(n int) int { return max(min(Threads(), n), 1) }
+
+// addBias adds bias[c] to every value of channel c of y [C, P].
+func addBias(y []float32, C, P int, bias []float32) {
+	for c := 0; c < C; c++ {
+		b := bias[c]
+		row := y[c*P : (c+1)*P]
+		for i := range row {
+			row[i] += b
+		}
+	}
+}
+
+// biasGrad adds Σ over pixels of g [C, P] into gb [C].
+func biasGrad(g []float32, C, P int, gb []float32) {
+	for c := 0; c < C; c++ {
+		var s float32
+		for _, v := range g[c*P : (c+1)*P] {
+			s += v
+		}
+		gb[c] += s
+	}
+}
+
+// reduceInto adds the per-worker partial sums parts[w] (w ≥ 1, fixed order)
+// and parts[0] into dst.
+func reduceInto(dst []float32, parts [][]float32) {
+	for _, p := range parts {
+		for i, v := range p {
+			dst[i] += v
+		}
+	}
+}
+
+// ConvOutSize returns the output length of a convolution along one axis.
+func ConvOutSize(in, k int, o ConvOpts) int {
+	o = o.norm()
+	return (in+2*o.Pad-o.Dilation*(k-1)-1)/o.Stride + 1
+}
+
+// Conv2d returns the 2-D cross-correlation of x [N, Cin, H, W] with w
+// [Cout, Cin, K, K] (PyTorch layout) plus b [Cout] (nil for none):
+//
+//	y[n,o,i,j] = b[o] + Σ_{c,u,v} w[o,c,u,v] · x[n, c, i·s−p+u·d, j·s−p+v·d]
+//
+// computed as im2col + one sgemm per tile of samples.
+func (tp *Tape) Conv2d(x, w, b *Tensor, o ConvOpts) *Tensor {
+	o = o.norm()
+	if len(x.shape) != 4 || len(w.shape) != 4 || x.shape[1] != w.shape[1] || w.shape[2] != w.shape[3] {
+		panic(fmt.Sprintf("nn: Conv2d input %v does not match weight %v (want [N,C,H,W] and [O,C,K,K])", x.shape, w.shape))
+	}
+	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+	Cout, K := w.shape[0], w.shape[2]
+	g := convGeom{C: C, H: H, W: W, K: K, S: o.Stride, P: o.Pad, D: o.Dilation}
+	g.OH, g.OW = ConvOutSize(H, K, o), ConvOutSize(W, K, o)
+	if g.OH < 1 || g.OW < 1 {
+		panic(fmt.Sprintf("nn: Conv2d output of input %v with kernel %d, %+v is empty", x.shape, K, o))
+	}
+	if !forceIm2col {
+		if o.Stride == 1 {
+			return tp.conv2dShifted(x, w, b, g)
+		}
+		if o.Dilation == 1 && K%o.Stride == 0 {
+			// A stride-S convolution is a stride-1 convolution of the S²
+			// phases of the padded input with the matching kernel phases.
+			S := o.Stride
+			xs := tp.spaceToDepth(x, S, o.Pad)
+			ws := tp.kernelToDepth(w, S)
+			y := tp.Conv2d(xs, ws, b, ConvOpts{})
+			if y.shape[2] != g.OH {
+				y = tp.Slice(y, 2, 0, g.OH)
+			}
+			if y.shape[3] != g.OW {
+				y = tp.Slice(y, 3, 0, g.OW)
+			}
+			return y
+		}
+	}
+	y := tp.out([]int{N, Cout, g.OH, g.OW}, x, w, b)
+	P, R, in, rb := g.OH*g.OW, g.rows(), C*H*W, g.rowBlock()
+	nw := workers(N)
+	cols := make([][]float32, nw)
+	for i := range cols {
+		cols[i] = tp.buf(R * rb * g.OW)
+	}
+	sampleWorkers(N, func(wk, lo, hi int) {
+		col := cols[wk]
+		for n := lo; n < hi; n++ {
+			yn := y.Data[n*Cout*P : (n+1)*Cout*P]
+			for r0 := 0; r0 < g.OH; r0 += rb {
+				r1 := min(r0+rb, g.OH)
+				ld := (r1 - r0) * g.OW
+				g.im2col(x.Data[n*in:], r0, r1, col)
+				blas.SgemmSerial(false, false, Cout, ld, R, 1, w.Data, R, col, ld, 0, yn[r0*g.OW:], P)
+			}
+			if b != nil {
+				addBias(yn, Cout, P, b.Data)
+			}
+		}
+	})
+	tp.record(y, func() {
+		gx, gw := tp.grad(x), tp.grad(w)
+		var gb []float32
+		if b != nil {
+			gb = tp.grad(b)
+		}
+		// per-worker partial weight and bias gradients
+		gws, gbs := make([][]float32, nw), make([][]float32, nw)
+		for i := range gws {
+			if gw != nil {
+				gws[i] = tp.zeros(len(gw))
+			}
+			if gb != nil {
+				gbs[i] = tp.zeros(len(gb))
+			}
+		}
+		sampleWorkers(N, func(wk, lo, hi int) {
+			col := cols[wk]
+			for n := lo; n < hi; n++ {
+				gy := y.Grad[n*Cout*P : (n+1)*Cout*P]
+				if gb != nil {
+					biasGrad(gy, Cout, P, gbs[wk])
+				}
+				for r0 := 0; r0 < g.OH; r0 += rb {
+					r1 := min(r0+rb, g.OH)
+					ld := (r1 - r0) * g.OW
+					if gw != nil {
+						g.im2col(x.Data[n*in:], r0, r1, col)
+						blas.SgemmSerial(false, true, Cout, R, ld, 1, gy[r0*g.OW:], P, col, ld, 1, gws[wk], R)
+					}
+					if gx != nil {
+						blas.SgemmSerial(true, false, R, ld, Cout, 1, w.Data, R, gy[r0*g.OW:], P, 0, col, ld)
+						g.col2im(col, r0, r1, gx[n*in:])
+					}
+				}
+			}
+		})
+		if gw != nil {
+			reduceInto(gw, gws)
+		}
+		if gb != nil {
+			reduceInto(gb, gbs)
+		}
+	})
+	return y
+}
+
+// ConvTransposeOutSize returns the output length of a transposed convolution.
+func ConvTransposeOutSize(in, k int, o ConvOpts) int {
+	o = o.norm()
+	return (in-1)*o.Stride - 2*o.Pad + o.Dilation*(k-1) + o.OutPad + 1
+}
+
+// ConvTranspose2d returns the transposed convolution (the adjoint of Conv2d
+// with the same geometry) of x [N, Cin, H, W] with w [Cin, Cout, K, K]
+// (PyTorch layout) plus b [Cout]; output size (H−1)·s − 2p + d·(K−1) + OutPad + 1.
+func (tp *Tape) ConvTranspose2d(x, w, b *Tensor, o ConvOpts) *Tensor {
+	o = o.norm()
+	if len(x.shape) != 4 || len(w.shape) != 4 || x.shape[1] != w.shape[0] || w.shape[2] != w.shape[3] {
+		panic(fmt.Sprintf("nn: ConvTranspose2d input %v does not match weight %v (want [N,C,H,W] and [C,O,K,K])", x.shape, w.shape))
+	}
+	N, Cin, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+	Cout, K := w.shape[1], w.shape[2]
+	OH, OW := ConvTransposeOutSize(H, K, o), ConvTransposeOutSize(W, K, o)
+	if OH < 1 || OW < 1 {
+		panic(fmt.Sprintf("nn: ConvTranspose2d output of input %v with kernel %d, %+v is empty", x.shape, K, o))
+	}
+	// Seen from the output image, this is a convolution whose columns are x's pixels.
+	g := convGeom{C: Cout, H: OH, W: OW, K: K, S: o.Stride, P: o.Pad, D: o.Dilation, OH: H, OW: W}
+	y := tp.out([]int{N, Cout, OH, OW}, x, w, b)
+	clear(y.Data)
+	P, R, out, rb := H*W, g.rows(), Cout*OH*OW, g.rowBlock()
+	nw := workers(N)
+	cols := make([][]float32, nw)
+	for i := range cols {
+		cols[i] = tp.buf(R * rb * W)
+	}
+	sampleWorkers(N, func(wk, lo, hi int) {
+		col := cols[wk]
+		for n := lo; n < hi; n++ {
+			xn := x.Data[n*Cin*P : (n+1)*Cin*P]
+			for r0 := 0; r0 < H; r0 += rb {
+				r1 := min(r0+rb, H)
+				ld := (r1 - r0) * W
+				blas.SgemmSerial(true, false, R, ld, Cin, 1, w.Data, R, xn[r0*W:], P, 0, col, ld)
+				g.col2im(col, r0, r1, y.Data[n*out:])
+			}
+			if b != nil {
+				addBias(y.Data[n*out:(n+1)*out], Cout, OH*OW, b.Data)
+			}
+		}
+	})
+	tp.record(y, func() {
+		gx, gw := tp.grad(x), tp.grad(w)
+		var gb []float32
+		if b != nil {
+			gb = tp.grad(b)
+		}
+		gws, gbs := make([][]float32, nw), make([][]float32, nw)
+		for i := range gws {
+			if gw != nil {
+				gws[i] = tp.zeros(len(gw))
+			}
+			if gb != nil {
+				gbs[i] = tp.zeros(len(gb))
+			}
+		}
+		sampleWorkers(N, func(wk, lo, hi int) {
+			col := cols[wk]
+			for n := lo; n < hi; n++ {
+				gy := y.Grad[n*out : (n+1)*out]
+				if gb != nil {
+					biasGrad(gy, Cout, OH*OW, gbs[wk])
+				}
+				for r0 := 0; r0 < H; r0 += rb {
+					r1 := min(r0+rb, H)
+					ld := (r1 - r0) * W
+					g.im2col(gy, r0, r1, col)
+					if gx != nil {
+						blas.SgemmSerial(false, false, Cin, ld, R, 1, w.Data, R, col, ld, 1, gx[n*Cin*P+r0*W:], P)
+					}
+					if gw != nil {
+						blas.SgemmSerial(false, true, Cin, R, ld, 1, x.Data[n*Cin*P+r0*W:], P, col, ld, 1, gws[wk], R)
+					}
+				}
+			}
+		})
+		if gw != nil {
+			reduceInto(gw, gws)
+		}
+		if gb != nil {
+			reduceInto(gb, gbs)
+		}
+	})
+	return y
+}
+
+// forceIm2col disables the shifted-product path (tests compare both).
+var forceIm2col = false
+
+// conv2dShifted computes a stride-1 convolution without unfolding: with the
+// input zero-padded to Hp×Wp and the output computed on rows of width Wp
+// (the last Wp−OW columns of each row are discarded), kernel tap (u, v)
+// contributes Wᵤᵥ[Cout, C] · Xpad[C, q + (u·Wp + v)·d] to output position q,
+// one sgemm per tap reading the padded image at an offset.
+func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
+	N, C, Cout, K, d := x.shape[0], g.C, w.shape[0], g.K, g.D
+	Hp, Wp := g.H+2*g.P, g.W+2*g.P
+	OH, OW := g.OH, g.OW
+	plane, extra := Hp*Wp, (K-1)*d
+	Q := OH * Wp // output positions on the padded-width grid
+	T := K * K
+	y := tp.out([]int{N, Cout, OH, OW}, x, w, b)
+	// weights per tap: wt[t] is [Cout, C]
+	wt := tp.buf(T * Cout * C)
+	for co := 0; co < Cout; co++ {
+		for c := 0; c < C; c++ {
+			for t := 0; t < T; t++ {
+				wt[(t*Cout+co)*C+c] = w.Data[(co*C+c)*T+t]
+			}
+		}
+	}
+	off := func(t int) int { return (t/K*Wp + t%K) * d }
+	nw := workers(N)
+	xpads, ypads := make([][]float32, nw), make([][]float32, nw)
+	for i := 0; i < nw; i++ {
+		xpads[i] = tp.zeros(C*plane + extra)
+		ypads[i] = tp.zeros(Cout * Q)
+	}
+	in, out := C*g.H*g.W, Cout*OH*OW
+	pad := func(src, dst []float32) { // interior of dst ← src; borders stay 0
+		for c := 0; c < C; c++ {
+			for i := 0; i < g.H; i++ {
+				copy(dst[c*plane+(i+g.P)*Wp+g.P:], src[(c*g.H+i)*g.W:(c*g.H+i+1)*g.W])
+			}
+		}
+	}
+	sampleWorkers(N, func(wk, lo, hi int) {
+		xp, yp := xpads[wk], ypads[wk]
+		for n := lo; n < hi; n++ {
+			pad(x.Data[n*in:], xp)
+			for t := 0; t < T; t++ {
+				beta := float32(1)
+				if t == 0 {
+					beta = 0
+				}
+				blas.SgemmSerial(false, false, Cout, Q, C, 1, wt[t*Cout*C:], C, xp[off(t):], plane, beta, yp, Q)
+			}
+			yn := y.Data[n*out : (n+1)*out]
+			for co := 0; co < Cout; co++ {
+				var bv float32
+				if b != nil {
+					bv = b.Data[co]
+				}
+				for i := 0; i < OH; i++ {
+					src := yp[co*Q+i*Wp : co*Q+i*Wp+OW]
+					dst := yn[(co*OH+i)*OW : (co*OH+i+1)*OW]
+					for j, v := range src {
+						dst[j] = v + bv
+					}
+				}
+			}
+		}
+	})
+	tp.record(y, func() {
+		gx, gw := tp.grad(x), tp.grad(w)
+		var gb []float32
+		if b != nil {
+			gb = tp.grad(b)
+		}
+		gws, gbs, gxps := make([][]float32, nw), make([][]float32, nw), make([][]float32, nw)
+		for i := 0; i < nw; i++ {
+			if gw != nil {
+				gws[i] = tp.zeros(T * Cout * C)
+			}
+			if gb != nil {
+				gbs[i] = tp.zeros(Cout)
+			}
+			if gx != nil {
+				gxps[i] = tp.buf(C*plane + extra)
+			}
+			clear(ypads[i]) // junk columns of the gradient grid must be 0
+		}
+		sampleWorkers(N, func(wk, lo, hi int) {
+			xp, gp, gxp := xpads[wk], ypads[wk], gxps[wk]
+			for n := lo; n < hi; n++ {
+				gy := y.Grad[n*out : (n+1)*out]
+				if gb != nil {
+					biasGrad(gy, Cout, OH*OW, gbs[wk])
+				}
+				for co := 0; co < Cout; co++ {
+					for i := 0; i < OH; i++ {
+						copy(gp[co*Q+i*Wp:co*Q+i*Wp+OW], gy[(co*OH+i)*OW:(co*OH+i+1)*OW])
+					}
+				}
+				if gw != nil {
+					pad(x.Data[n*in:], xp)
+					for t := 0; t < T; t++ {
+						blas.SgemmSerial(false, true, Cout, C, Q, 1, gp, Q, xp[off(t):], plane, 1, gws[wk][t*Cout*C:], C)
+					}
+				}
+				if gx != nil {
+					clear(gxp)
+					for t := 0; t < T; t++ {
+						blas.SgemmSerial(true, false, C, Q, Cout, 1, wt[t*Cout*C:], C, gp, Q, 1, gxp[off(t):], plane)
+					}
+					gxn := gx[n*in:]
+					for c := 0; c < C; c++ {
+						for i := 0; i < g.H; i++ {
+							src := gxp[c*plane+(i+g.P)*Wp+g.P:]
+							dst := gxn[(c*g.H+i)*g.W : (c*g.H+i+1)*g.W]
+							for j := range dst {
+								dst[j] += src[j]
+							}
+						}
+					}
+				}
+			}
+		})
+		if gw != nil {
+			for k := 1; k < nw; k++ {
+				for i, v := range gws[k] {
+					gws[0][i] += v
+				}
+			}
+			for co := 0; co < Cout; co++ {
+				for c := 0; c < C; c++ {
+					for t := 0; t < T; t++ {
+						gw[(co*C+c)*T+t] += gws[0][(t*Cout+co)*C+c]
+					}
+				}
+			}
+		}
+		if gb != nil {
+			reduceInto(gb, gbs)
+		}
+	})
+	return y
+}
+
+// spaceToDepth pads x [N, C, H, W] by p zeros on each side (and on the
+// bottom/right up to a multiple of S) and splits it into its S² phases:
+// out[n, (a·S+b)·C + c, i, j] = xpad[n, c, S·i+a, S·j+b].
+func (tp *Tape) spaceToDepth(x *Tensor, S, p int) *Tensor {
+	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+	Hq, Wq := (H+2*p+S-1)/S, (W+2*p+S-1)/S
+	y := tp.out([]int{N, S * S * C, Hq, Wq}, x)
+	// each (n, c, a, b) phase plane is gathered from x with stride S
+	each := func(fn func(src []float32, dst []float32, a, b int)) {
+		parallelFor(N*C, N*C*Hq*Wq*S*S, func(lo, hi int) {
+			for nc := lo; nc < hi; nc++ {
+				n, c := nc/C, nc%C
+				for a := 0; a < S; a++ {
+					for b := 0; b < S; b++ {
+						fn(x.Data[nc*H*W:(nc+1)*H*W], y.Data[((n*S*S+a*S+b)*C+c)*Hq*Wq:][:Hq*Wq], a, b)
+					}
+				}
+			}
+		})
+	}
+	// input row of phase row i: S·i + a − p; column S·j + b − p
+	each(func(src, dst []float32, a, b int) {
+		for i := 0; i < Hq; i++ {
+			row := dst[i*Wq : (i+1)*Wq]
+			ih := S*i + a - p
+			if ih < 0 || ih >= H {
+				clear(row)
+				continue
+			}
+			in := src[ih*W : (ih+1)*W]
+			for j := range row {
+				if iw := S*j + b - p; iw >= 0 && iw < W {
+					row[j] = in[iw]
+				} else {
+					row[j] = 0
+				}
+			}
+		}
+	})
+	tp.record(y, func() {
+		gx := tp.grad(x)
+		g := y.Grad
+		parallelFor(N*C, N*C*Hq*Wq*S*S, func(lo, hi int) {
+			for nc := lo; nc < hi; nc++ {
+				n, c := nc/C, nc%C
+				dst := gx[nc*H*W : (nc+1)*H*W]
+				for a := 0; a < S; a++ {
+					for b := 0; b < S; b++ {
+						src := g[((n*S*S+a*S+b)*C+c)*Hq*Wq:]
+						for i := 0; i < Hq; i++ {
+							ih := S*i + a - p
+							if ih < 0 || ih >= H {
+								continue
+							}
+							for j := 0; j < Wq; j++ {
+								if iw := S*j + b - p; iw >= 0 && iw < W {
+									dst[ih*W+iw] += src[i*Wq+j]
+								}
+							}
+						}
+					}
+				}
+			}
+		})
+	})
+	return y
+}
+
+// kernelToDepth rearranges w [O, C, K, K] (K divisible by S) into the
+// kernel of the phase image: out[o, (a·S+b)·C + c, u, v] = w[o, c, S·u+a, S·v+b].
+func (tp *Tape) kernelToDepth(w *Tensor, S int) *Tensor {
+	O, C, K := w.shape[0], w.shape[1], w.shape[2]
+	Kq := K / S
+	y := tp.out([]int{O, S * S * C, Kq, Kq}, w)
+	idx := func(o, a, b, c, u, v int) (int, int) {
+		return (((o*S*S+a*S+b)*C+c)*Kq+u)*Kq + v, ((o*C+c)*K+S*u+a)*K + S*v + b
+	}
+	loop := func(fn func(i, j int)) {
+		for o := 0; o < O; o++ {
+			for a := 0; a < S; a++ {
+				for b := 0; b < S; b++ {
+					for c := 0; c < C; c++ {
+						for u := 0; u < Kq; u++ {
+							for v := 0; v < Kq; v++ {
+								fn(idx(o, a, b, c, u, v))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	loop(func(i, j int) { y.Data[i] = w.Data[j] })
+	tp.record(y, func() {
+		gw := tp.grad(w)
+		loop(func(i, j int) { gw[j] += y.Grad[i] })
+	})
+	return y
+}

@@ -1,0 +1,188 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/galforge/galforge/generator"
+)
+
+// blobs is a fake 1-band set: Gaussian blobs of two sizes (class 0 small,
+// class 1 large) on 32x32 stamps, 3/4 of them in the train split.
+func blobs(n int) *Raw {
+	rng := rand.New(rand.NewPCG(7, 7))
+	const size = 32
+	stamps := make([][]float32, n)
+	cls := make([]float64, n)
+	for i := range stamps {
+		cls[i] = float64(i % 2)
+		s := 1.5 + 2*cls[i] + 0.3*rng.Float64()
+		st := make([]float32, size*size)
+		cx, cy := 15.5+rng.Float64()-0.5, 15.5+rng.Float64()-0.5
+		for y := 0; y < size; y++ {
+			for x := 0; x < size; x++ {
+				r2 := (float64(x)-cx)*(float64(x)-cx) + (float64(y)-cy)*(float64(y)-cy)
+				st[y*size+x] = float32(0.1 * math.Exp(-r2/(2*s*s)))
+			}
+		}
+		stamps[i] = st
+	}
+	return &Raw{
+		Name: "mirabest-first", N: n, Bands: 1, Nx: size, Ny: size, Unit: "Jy/beam", PixelScale: 1.8,
+		Stamp: func(i int) []float32 { return stamps[i] },
+		Split: func(i int) string {
+			if i%4 == 3 {
+				return "test"
+			}
+			return "train"
+		},
+		Str: func(string, int) string { return "" },
+		Num: func(col string, i int) float64 { return 100 + 100*cls[i] },
+	}
+}
+
+func TestPrepareGeometryAndNorm(t *testing.T) {
+	r := blobs(16)
+	p, err := Prepare(r, RecipeFor(r.Name), 16, 0, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.N != 12 || p.Card.Rebin != 2 || p.Card.PixelScale != 3.6 || len(p.X) != 12*16*16 {
+		t.Fatalf("N=%d rebin=%d scale=%g len=%d", p.N, p.Card.Rebin, p.Card.PixelScale, len(p.X))
+	}
+	// Block averaging then the norm round trip gives back the mean of the 2x2 block.
+	src := r.Stamp(0)
+	want := (src[14*32+14] + src[14*32+15] + src[15*32+14] + src[15*32+15]) / 4
+	got := p.Card.Norm.Inverse(float64(p.X[7*16+7]))
+	if math.Abs(got-float64(want)) > 1e-6*float64(want) {
+		t.Fatalf("pixel (7,7): %g, want %g", got, want)
+	}
+	if p.Conds[0][0] != 0 || p.Conds[1][0] != 1 {
+		t.Fatalf("fr classes %v %v", p.Conds[0], p.Conds[1])
+	}
+}
+
+func TestDihedralGroup(t *testing.T) {
+	src := make([]float32, 9)
+	for i := range src {
+		src[i] = float32(i)
+	}
+	seen := map[string]bool{}
+	dst := make([]float32, 9)
+	for k := 0; k < 8; k++ {
+		generator.Dihedral(dst, src, 3, k)
+		seen[string(fmtFloats(dst))] = true
+	}
+	if len(seen) != 8 {
+		t.Fatalf("%d distinct transforms, want 8", len(seen))
+	}
+}
+
+func fmtFloats(v []float32) []byte {
+	var b bytes.Buffer
+	for _, x := range v {
+		b.WriteByte(byte(x))
+	}
+	return b.Bytes()
+}
+
+func runCfg(out string, steps int, resume bool) Config {
+	return Config{Model: "flow", Size: 16, Steps: steps, Batch: 4, Out: out, Resume: resume, Seed: 3, Every: 2,
+		Arch: map[string]float64{"channels": 4}}
+}
+
+// TestResumeBitIdentical: 2N steps in one run and N + N steps with a stop
+// in between give identical weights and optimiser state.
+func TestResumeBitIdentical(t *testing.T) {
+	for _, model := range generator.Kinds() {
+		t.Run(model, func(t *testing.T) {
+			r := blobs(16)
+			dir := t.TempDir()
+			a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+			ca := runCfg(a, 6, false)
+			ca.Model = model
+			if _, err := Run(context.Background(), ca, r); err != nil {
+				t.Fatal(err)
+			}
+			// Run b: cancelled after its 3rd step (the step finishes, then it saves).
+			ctx, cancel := context.WithCancel(context.Background())
+			cb := runCfg(b, 6, false)
+			cb.Model = model
+			cb.Every = 100
+			steps := 0
+			cb.onStep = func() {
+				if steps++; steps == 3 {
+					cancel()
+				}
+			}
+			res, err := Run(ctx, cb, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Interrupted || res.Step != 3 {
+				t.Fatalf("interrupted=%v at step %d, want true at 3", res.Interrupted, res.Step)
+			}
+			cb.Resume, cb.onStep = true, nil
+			if res, err = Run(context.Background(), cb, r); err != nil || res.Step != 6 {
+				t.Fatalf("resume: step %v, %v", res, err)
+			}
+			fa, err := os.ReadFile(filepath.Join(a, "ckpt.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fb, err := os.ReadFile(filepath.Join(b, "ckpt.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(fa, fb) {
+				t.Fatalf("checkpoints differ after 6 steps straight and 3+3 with a stop")
+			}
+			recs, err := ReadLog(filepath.Join(b, "log.jsonl"))
+			if err != nil || len(recs) != 6 {
+				t.Fatalf("log of the resumed run has %d records (%v), want 6", len(recs), err)
+			}
+		})
+	}
+}
+
+// The COSMOS recipe conditions on magnitude, half-light radius and
+// photometric redshift, softens the asinh norm at 3 sigma of the pixel
+// noise and drops rows without a redshift.
+func TestCOSMOSRecipe(t *testing.T) {
+	r := blobs(8)
+	r.Name = "cosmos:test"
+	r.Num = func(col string, i int) float64 {
+		switch col {
+		case "MAG":
+			return 20 + float64(i)
+		case "HLR":
+			return 0.1 * float64(i+1)
+		case "ZPHOT":
+			if i == 2 {
+				return math.NaN()
+			}
+			return 0.5
+		case "NOISE_VARIANCE":
+			return 4e-6
+		}
+		return math.NaN()
+	}
+	p, err := Prepare(r, RecipeFor(r.Name), 16, 0, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.N != 5 || len(p.Card.Conds) != 3 || p.Card.Conds[1].Name != "hlr" {
+		t.Fatalf("N=%d conds=%v", p.N, p.Card.Conds)
+	}
+	if p.Card.Norm.Kind != "asinh" || math.Abs(p.Card.Norm.A-6e-3) > 1e-12 {
+		t.Fatalf("norm %+v", p.Card.Norm)
+	}
+	if p.Conds[1][0] != 21 || p.Conds[1][1] != 0.2 {
+		t.Fatalf("row 1: %v", p.Conds[1])
+	}
+}
