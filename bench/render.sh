@@ -16,9 +16,20 @@ benchtime=${1:-2s}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# One line per case: <galsim_rates.json case> <package> <benchmark>.
+# To add a case (e.g. hsm_adaptive from ./shapes), append a line here.
+cases="
+sersic_moffat ./profile BenchmarkRenderSersicMoffat
+exp_gauss ./profile BenchmarkRenderExpGauss
+real_galaxy ./profile BenchmarkRenderRealGalaxy
+"
+
 echo "# galforge (go test -bench, GOMAXPROCS=1)"
-GOMAXPROCS=1 go test ./profile -run '^$' -bench 'BenchmarkRender' -cpu 1 \
-  -benchtime "$benchtime" -count 1 | tee "$out"
+for pkg in $(echo "$cases" | awk 'NF {print $2}' | sort -u); do
+  names=$(echo "$cases" | awk -v p="$pkg" '$2 == p {printf "%s%s", s, $3; s="|"}')
+  GOMAXPROCS=1 go test "$pkg" -run '^$' -bench "^($names)\$" -cpu 1 \
+    -benchtime "$benchtime" -count 1 | tee -a "$out"
+done
 
 # metric <benchmark name> <unit>: the value before that unit.
 metric() { awk -v n="$1" -v u="$2" '$1 == n {for (i=2;i<=NF;i++) if ($(i+1)==u) print $i}' "$out"; }
@@ -30,14 +41,13 @@ galsim() {
 
 echo "# stamps/s: case galforge(cpu) galforge(wall) galsim"
 lines=()
-for pair in sersic_moffat:SersicMoffat exp_gauss:ExpGauss real_galaxy:RealGalaxy; do
-  # (the shapes engineer adds hsm_adaptive here)
-  c=${pair%%:*}; b=BenchmarkRender${pair##*:}
+while read -r c _ b; do
+  [ -n "$c" ] || continue
   cpu=$(metric "$b" cpu-ns/op); wall=$(metric "$b" ns/op); g=$(galsim "$c")
   [ -n "$cpu" ] || cpu=$wall
   rate=$(awk -v n="$cpu" 'BEGIN {printf "%.1f", 1e9/n}')
   wrate=$(awk -v n="$wall" 'BEGIN {printf "%.1f", 1e9/n}')
   echo "$c $rate $wrate $g"
   lines+=("speedup_$c=$(awk -v a="$rate" -v b="$g" 'BEGIN {printf "%.2f", a/b}')")
-done
+done <<< "$cases"
 printf '%s\n' "${lines[@]}"

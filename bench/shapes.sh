@@ -3,7 +3,8 @@
 # the stamps GalSim's hsm_adaptive rate uses (testdata/galsim/galsim_rates.json:
 # 64x64 Sersic n=1.5 (x) Moffat stamps, used in turn): adaptive moments
 # (GalSim hsm.FindAdaptiveMom), re-Gaussianization and metacalibration
-# (GalSim has no metacal rate here; it is reported alone).
+# (GalSim has no metacal rate here; it is reported alone; metacal_batch
+# reuses one prepared PSF for all stamps, as a catalogue run does).
 #
 # galforge's rate is 1e9 / (process CPU ns per shape) from `go test -bench`
 # with GOMAXPROCS=1 (the wall-clock rate is printed too).

@@ -21,7 +21,7 @@ import (
 
 // Options control a calibration run.
 type Options struct {
-	Workers  int                              // goroutines; 0 means GOMAXPROCS
+	Workers  int                                // goroutines; 0 means GOMAXPROCS
 	Progress func(what string, done, total int) // called as stamps are measured
 }
 

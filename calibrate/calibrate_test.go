@@ -47,7 +47,7 @@ func TestFitRecoversKnownBias(t *testing.T) {
 	}
 }
 
-// TestCalibrateExample runs the shipped metacalibration example with 40
+// TestCalibrateExample runs the shipped metacalibration example with 20
 // galaxies per shear (the full example has 200) and checks |m| < 1e-3,
 // |c| < 1e-4.
 func TestCalibrateExample(t *testing.T) {
@@ -55,7 +55,7 @@ func TestCalibrateExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := Run(c.WithCount(40), Options{})
+	rs, err := Run(c.WithCount(20), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,6 +87,8 @@ type DemoResult struct {
 	N        int
 	Failed   int
 	Timings  map[string]float64
+
+	samplesCaption string
 }
 
 // Line is the demo's last line: g_true=(g1,g2) g_measured=(g1+/-e1,g2+/-e2).
@@ -117,7 +119,7 @@ func Demo(outDir, modelsDir string, log io.Writer, opt Options) (*DemoResult, er
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	cfgPath := filepath.Join(outDir, "demo.yaml")
-	if err := writeAtomic(cfgPath, []byte(text)); err != nil {
+	if err := survey.WriteFileAtomic(cfgPath, []byte(text)); err != nil {
 		return nil, err
 	}
 	c, err := survey.Parse([]byte(text), cfgPath)
@@ -148,6 +150,10 @@ func Demo(outDir, modelsDir string, log io.Writer, opt Options) (*DemoResult, er
 	res.Err = bootstrapShear(rs, c.Calibrate.Step, 2, 500, c.Seed)
 	if err := writeSamples(filepath.Join(outDir, "samples.png"), c, model); err != nil {
 		return nil, err
+	}
+	res.samplesCaption = "Galaxies before lensing and noise, convolved with the PSF"
+	if model != "" {
+		res.samplesCaption = "Raw generator samples (the card's display normalisation)"
 	}
 	res.Timings["total"] = time.Since(start).Seconds()
 	if err := writeDemoHTML(filepath.Join(outDir, "index.html"), res); err != nil {
@@ -262,8 +268,8 @@ func bootstrapShear(rs []shapes.MetacalResult, step float64, unit, nboot int, se
 	return e
 }
 
-// writeSamples writes a grid of 16 galaxies before lensing, noise and PSF:
-// raw generator samples, or the parametric profiles drawn noiseless.
+// writeSamples writes a grid of 16 galaxies: raw generator samples, or the
+// parametric galaxies drawn unlensed and noiseless (PSF-convolved).
 func writeSamples(path string, c *survey.Config, model string) error {
 	if model != "" {
 		m, err := generator.Load(model)
@@ -305,15 +311,15 @@ func writeDemoHTML(path string, r *DemoResult) error {
 <tr><th>true</th><td>%.5f</td><td>%.5f</td></tr>
 <tr><th>measured</th><td>%.5f ± %.5f</td><td>%.5f ± %.5f</td></tr>
 <tr><th>(measured − true)/error</th><td>%.2f</td><td>%.2f</td></tr>
-<tr><th>⟨R⟩ row</th><td>%.4f, %.4f</td><td>%.4f, %.4f</td></tr></table>
+<tr><th>⟨R⟩ row i under g_i</th><td>%.4f, %.4f</td><td>%.4f, %.4f</td></tr></table>
 <p>%d objects measured, %d flagged. Times: simulate %.1f s, measure %.1f s, total %.1f s.</p>
 <h2>Survey stamps (survey/preview.png)</h2><img src="survey/preview.png" alt="stamps">
-<h2>Galaxies before lensing, PSF and noise (samples.png)</h2><img src="samples.png" alt="samples">
+<h2>%s (samples.png)</h2><img src="samples.png" alt="samples" style="width:32em">
 <p>Files: <a href="survey/stamps.fits">stamps.fits</a>, <a href="survey/psf.fits">psf.fits</a>, <a href="survey/truth.csv">truth.csv</a>, <a href="survey/truth.fits">truth.fits</a>, <a href="survey/run.json">run.json</a>, <a href="demo.yaml">demo.yaml</a>.</p>
 <pre>%s</pre></body></html>
 `, e(r.Source), r.True[0], r.True[1], r.Measured[0], r.Err[0], r.Measured[1], r.Err[1],
 		(r.Measured[0]-r.True[0])/r.Err[0], (r.Measured[1]-r.True[1])/r.Err[1],
 		r.R[0][0], r.R[0][1], r.R[1][0], r.R[1][1], r.N, r.Failed,
-		r.Timings["simulate"], r.Timings["measure"], r.Timings["total"], e(r.Line()))
-	return writeAtomic(path, []byte(b.String()))
+		r.Timings["simulate"], r.Timings["measure"], r.Timings["total"], e(r.samplesCaption), e(r.Line()))
+	return survey.WriteFileAtomic(path, []byte(b.String()))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/galforge/galforge/survey"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -51,7 +52,7 @@ func WriteReport(dir, configPath string, rs []*SourceResult) error {
 		}
 	}
 	fmt.Fprintf(&md, "\n![g_obs against g_true](%s)\n\n![g_obs - g_true against g_true](%s)\n", ReportPlot, ResidualPlot)
-	if err := writeAtomic(filepath.Join(dir, ReportMarkdown), []byte(md.String())); err != nil {
+	if err := survey.WriteFileAtomic(filepath.Join(dir, ReportMarkdown), []byte(md.String())); err != nil {
 		return err
 	}
 	type runJSON struct {
@@ -78,7 +79,7 @@ func WriteReport(dir, configPath string, rs []*SourceResult) error {
 	if err != nil {
 		return fmt.Errorf("calibrate: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, ReportJSON), append(b, '\n')); err != nil {
+	if err := survey.WriteFileAtomic(filepath.Join(dir, ReportJSON), append(b, '\n')); err != nil {
 		return err
 	}
 	if err := writePlot(filepath.Join(dir, ReportPlot), rs, false); err != nil {
@@ -142,28 +143,5 @@ func writePlot(path string, rs []*SourceResult, residual bool) error {
 	if _, err := w.WriteTo(&buf); err != nil {
 		return fmt.Errorf("calibrate: plot: %w", err)
 	}
-	return writeAtomic(path, buf.Bytes())
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("calibrate: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("calibrate: writing %s: %w", path, err)
-	}
-	return nil
+	return survey.WriteFileAtomic(path, buf.Bytes())
 }

@@ -342,3 +342,63 @@ func TestLargeNative(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeTable reads a table large enough for the mapped, parallel reader.
+func TestLargeTable(t *testing.T) {
+	n := 800000 // 12 bytes a row: 9.6 MB
+	d := make([]float64, n)
+	j := make([]int32, n)
+	for i := range d {
+		d[i], j[i] = float64(i)*0.5, int32(-i)
+	}
+	p := filepath.Join(t.TempDir(), "big.fits")
+	w, err := Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteTable(nil, []Column{{Name: "d", Data: d}, {Name: "j", Data: j}})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, _ := f.HDU(1)
+	cols, err := h.ReadColumns("j", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gj, gd := cols[0].([]int32), cols[1].([]float64)
+	for i := range d {
+		if gd[i] != d[i] || gj[i] != j[i] {
+			t.Fatalf("row %d: %v %v", i, gd[i], gj[i])
+		}
+	}
+}
+
+func TestNativeInto(t *testing.T) {
+	f, err := Open(filepath.Join(fixtureDir, "images.fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, _ := f.Find("CUBE")
+	dst := make([]float32, 60)
+	if err := h.NativeInto(dst); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := h.Image()
+	for i, v := range dst {
+		if float64(v) != want.Data[i] {
+			t.Fatalf("pixel %d: %v, want %v", i, v, want.Data[i])
+		}
+	}
+	if err := h.NativeInto(make([]float64, 60)); err == nil {
+		t.Error("float64 destination for BITPIX -32 accepted")
+	}
+	if err := h.NativeInto(make([]float32, 59)); err == nil {
+		t.Error("short destination accepted")
+	}
+}

@@ -25,8 +25,7 @@ const (
 	KindOther                  // any other conforming extension
 )
 
-// String returns PRIMARY, IMAGE, BINTABLE, TABLE, GROUPS, COMPRESSED or the
-// XTENSION value.
+// String returns PRIMARY, IMAGE, BINTABLE, TABLE, GROUPS, COMPRESSED or OTHER.
 func (k Kind) String() string {
 	switch k {
 	case KindPrimary:
@@ -54,7 +53,7 @@ type File struct {
 	next    int64 // offset of the next header not yet read
 	done    bool  // every HDU has been found
 	scanErr error // why scanning stopped early, if it did
-	trailer int64 // bytes after the last HDU that are not an extension
+	trailer bool  // bytes after the last HDU are not an extension
 }
 
 // HDU is one header-data unit of an open File.
@@ -244,7 +243,7 @@ func (f *File) readHDU(index int, off int64) (*HDU, error) {
 				return nil, fmt.Errorf("fits: %s: not a FITS file (does not start with SIMPLE)", f.path)
 			}
 			if index > 0 && string(block[:8]) != "XTENSION" {
-				f.trailer = 1
+				f.trailer = true
 				return nil, nil
 			}
 		}

@@ -225,10 +225,15 @@ func normValue(v any) any {
 }
 
 // Set updates the first card with key in place (keeping its position) or
-// appends a new one. value is bool, an integer type, float32/float64, string,
+// appends a new one (COMMENT, HISTORY and blank keys always append their
+// value as text). value is bool, an integer type, float32/float64, string,
 // complex or nil (undefined value). An empty comment keeps an existing one.
 func (h *Header) Set(key string, value any, comment string) {
 	key = normKey(key)
+	if key == "COMMENT" || key == "HISTORY" || key == "" {
+		h.addCommentary(key, fmt.Sprint(value)) // commentary cards have no value
+		return
+	}
 	value = normValue(value)
 	if i := h.index(key); i >= 0 {
 		c := &h.cards[i]

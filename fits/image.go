@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"runtime/debug"
 	"unsafe"
 )
 
@@ -287,65 +288,113 @@ func (h *HDU) Native() (any, error) {
 	if len(h.axes) == 0 {
 		n = 0
 	}
-	s := h.imageScaling()
-	conv := s.scale == 1 && !s.hasBlank
+	var dst any
 	switch h.bitpix {
 	case 8:
-		v := make([]uint8, n)
-		if err := h.readData(v, 0); err != nil {
-			return nil, err
-		}
-		if conv && s.zero == -128 {
-			out := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(v))), n)
+		dst = make([]uint8, n)
+	case 16:
+		dst = make([]int16, n)
+	case 32:
+		dst = make([]int32, n)
+	case 64:
+		dst = make([]int64, n)
+	case -32:
+		dst = make([]float32, n)
+	default:
+		dst = make([]float64, n)
+	}
+	if err := h.NativeInto(dst); err != nil {
+		return nil, err
+	}
+	s := h.imageScaling()
+	if s.scale != 1 || s.hasBlank {
+		return dst, nil
+	}
+	// unsigned (and signed-byte) conventions: flip the sign bit
+	switch v := dst.(type) {
+	case []uint8:
+		if s.zero == -128 {
 			for i := range v {
 				v[i] ^= 0x80
 			}
-			return out, nil
+			return unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(v))), n), nil
 		}
-		return v, nil
-	case 16:
-		v := make([]uint16, n)
-		if err := readSwapped(h, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 2*n), 2); err != nil {
-			return nil, err
-		}
-		if conv && s.zero == 32768 {
-			for i := range v {
-				v[i] ^= 0x8000
+	case []int16:
+		if s.zero == 32768 {
+			u := unsafe.Slice((*uint16)(unsafe.Pointer(unsafe.SliceData(v))), n)
+			for i := range u {
+				u[i] ^= 0x8000
 			}
-			return v, nil
+			return u, nil
 		}
-		return unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(v))), n), nil
-	case 32:
-		v := make([]uint32, n)
-		if err := readSwapped(h, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*n), 4); err != nil {
-			return nil, err
-		}
-		if conv && s.zero == 2147483648 {
-			for i := range v {
-				v[i] ^= 0x80000000
+	case []int32:
+		if s.zero == 2147483648 {
+			u := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(v))), n)
+			for i := range u {
+				u[i] ^= 0x80000000
 			}
-			return v, nil
+			return u, nil
 		}
-		return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(v))), n), nil
-	case 64:
-		v := make([]uint64, n)
-		if err := readSwapped(h, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 8*n), 8); err != nil {
-			return nil, err
-		}
-		if conv && s.zero == 9223372036854775808 {
-			for i := range v {
-				v[i] ^= 1 << 63
+	case []int64:
+		if s.zero == 9223372036854775808 {
+			u := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(v))), n)
+			for i := range u {
+				u[i] ^= 1 << 63
 			}
-			return v, nil
+			return u, nil
 		}
-		return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(v))), n), nil
-	case -32:
-		v := make([]float32, n)
-		return v, readSwapped(h, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*n), 4)
-	default:
-		v := make([]float64, n)
-		return v, readSwapped(h, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 8*n), 8)
 	}
+	return dst, nil
+}
+
+// NativeInto reads the stored array, unscaled, into dst, a caller-owned slice
+// of the BITPIX type ([]uint8, []int16, []int32, []int64, []float32 or
+// []float64) with exactly NAXIS1*...*NAXISn elements: Native without the
+// allocation, for reading many arrays into one buffer.
+func (h *HDU) NativeInto(dst any) error {
+	if err := h.checkImage(); err != nil {
+		return err
+	}
+	n := product(h.axes)
+	if len(h.axes) == 0 {
+		n = 0
+	}
+	var b []byte
+	var m int
+	switch v := dst.(type) {
+	case []uint8:
+		b, m = v, len(v)
+	case []int16:
+		b, m = byteView(v, 2), len(v)
+	case []int32:
+		b, m = byteView(v, 4), len(v)
+	case []int64:
+		b, m = byteView(v, 8), len(v)
+	case []float32:
+		b, m = byteView(v, 4), len(v)
+	case []float64:
+		b, m = byteView(v, 8), len(v)
+	default:
+		return h.errf("NativeInto: unsupported destination %T", dst)
+	}
+	if want := map[int]int{8: 1, 16: 2, 32: 4, 64: 8, -32: 4, -64: 8}[h.bitpix]; len(b) != m*want || (h.bitpix < 0) != isFloatSlice(dst) {
+		return h.errf("keyword BITPIX: %d does not match a destination of type %T", h.bitpix, dst)
+	}
+	if m != n {
+		return h.errf("NativeInto: destination has %d elements, the array %d", m, n)
+	}
+	if h.bitpix == 8 {
+		return h.readData(b, 0)
+	}
+	return readSwapped(h, b, abs(h.bitpix)/8)
+}
+
+func isFloatSlice(v any) bool {
+	switch v.(type) {
+	case []float32, []float64:
+		return true
+	}
+	return false
 }
 
 // Float32 returns a BITPIX -32 array as native float32 values, without
@@ -366,6 +415,17 @@ func (h *HDU) Float32() ([]float32, error) {
 // For large arrays a second goroutine swaps one chunk while the next is read.
 func readSwapped(h *HDU, b []byte, size int) error {
 	const chunk = 1 << 20
+	if fs, ok := h.f.src.(*fileSource); ok && len(b) >= 8*chunk && !hostBigEndian && size > 1 {
+		// swap straight from the page cache through a memory map
+		if m, unmap := mapRange(fs.f, h.dataOff, int64(len(b))); m != nil {
+			err := swapFrom(b, m[:len(b)], size)
+			unmap()
+			if err == nil {
+				return nil
+			}
+			// a fault in the mapping (the file shrank): read normally below
+		}
+	}
 	if len(b) < 8*chunk || hostBigEndian || size == 1 || runtime.GOMAXPROCS(0) < 2 {
 		for off := 0; off < len(b); off += chunk {
 			end := min(off+chunk, len(b))
@@ -395,6 +455,61 @@ func readSwapped(h *HDU, b []byte, size int) error {
 	close(pending)
 	<-done
 	return err
+}
+
+// swapFrom copies src to dst reversing the byte order of each size-byte
+// word, split over the available cores. A fault while reading src (a mapped
+// file truncated meanwhile) is returned as an error instead of crashing.
+func swapFrom(dst, src []byte, size int) error {
+	parts := min(runtime.GOMAXPROCS(0), 4)
+	words := len(dst) / size
+	per := (words + parts - 1) / parts
+	errs := make(chan error, parts)
+	for p := 0; p < parts; p++ {
+		lo, hi := min(p*per, words)*size, min((p+1)*per, words)*size
+		go func(d, s []byte) {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					errs <- fmt.Errorf("reading mapped file: %v", r)
+				}
+			}()
+			swapCopy(d, s, size)
+			errs <- nil
+		}(dst[lo:hi], src[lo:hi])
+	}
+	var err error
+	for p := 0; p < parts; p++ {
+		if e := <-errs; e != nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// swapCopy is swapFrom's work on one piece: dst = byte-reversed words of src.
+func swapCopy(dst, src []byte, size int) {
+	if len(dst) == 0 {
+		return
+	}
+	pd, ps := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
+	switch size {
+	case 2:
+		d, s := unsafe.Slice((*uint16)(pd), len(dst)/2), unsafe.Slice((*uint16)(ps), len(dst)/2)
+		for i := range d {
+			d[i] = bits.ReverseBytes16(s[i])
+		}
+	case 4:
+		d, s := unsafe.Slice((*uint32)(pd), len(dst)/4), unsafe.Slice((*uint32)(ps), len(dst)/4)
+		for i := range d {
+			d[i] = bits.ReverseBytes32(s[i])
+		}
+	case 8:
+		d, s := unsafe.Slice((*uint64)(pd), len(dst)/8), unsafe.Slice((*uint64)(ps), len(dst)/8)
+		for i := range d {
+			d[i] = bits.ReverseBytes64(s[i])
+		}
+	}
 }
 
 // swapInPlace reverses the byte order of each size-byte word of b

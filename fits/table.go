@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -304,6 +307,22 @@ func (t *Table) rawElems(c *ColumnInfo, row int) ([]byte, int, error) {
 	return t.heap[off : off+size], int(n), nil
 }
 
+// storedInt decodes big-endian element i of b as column type B, I, J or K
+// stores it (before TSCAL/TZERO; B unsigned, the others signed).
+func storedInt(typ byte, b []byte, i int) int64 {
+	switch typ {
+	case 'B':
+		return int64(b[i])
+	case 'I':
+		return int64(int16(binary.BigEndian.Uint16(b[2*i:])))
+	case 'J':
+		return int64(int32(binary.BigEndian.Uint32(b[4*i:])))
+	case 'K':
+		return int64(binary.BigEndian.Uint64(b[8*i:]))
+	}
+	return 0
+}
+
 // elemFloat decodes element i of raw as a physical value (scaling applied,
 // TNULL as NaN). Complex elements give the real part at 2i and the
 // imaginary at 2i+1 — callers handle C/M separately.
@@ -320,29 +339,12 @@ func (c *ColumnInfo) elemFloat(raw []byte, i int) float64 {
 		return math.NaN()
 	case 'X':
 		return float64(raw[i/8] >> (7 - uint(i%8)) & 1)
-	case 'B':
-		if c.HasNull && int64(raw[i]) == c.Null {
-			return math.NaN()
-		}
-		v = float64(raw[i])
-	case 'I':
-		x := int16(binary.BigEndian.Uint16(raw[2*i:]))
-		if c.HasNull && int64(x) == c.Null {
-			return math.NaN()
-		}
-		v = float64(x)
-	case 'J':
-		x := int32(binary.BigEndian.Uint32(raw[4*i:]))
-		if c.HasNull && int64(x) == c.Null {
-			return math.NaN()
-		}
-		v = float64(x)
-	case 'K':
-		x := int64(binary.BigEndian.Uint64(raw[8*i:]))
+	case 'B', 'I', 'J', 'K':
+		x := storedInt(c.Type, raw, i)
 		if c.HasNull && x == c.Null {
 			return math.NaN()
 		}
-		if c.Scale == 1 && c.Zero == 9223372036854775808 {
+		if c.Type == 'K' && c.Scale == 1 && c.Zero == 9223372036854775808 {
 			return float64(uint64(x) ^ 1<<63)
 		}
 		v = float64(x)
@@ -476,19 +478,7 @@ func (t *Table) Int64(name string) ([]int64, error) {
 	}
 	zero := int64(c.Zero)
 	for r := range out {
-		f := t.field(c, r)
-		var x int64
-		switch c.Type {
-		case 'B':
-			x = int64(f[0])
-		case 'I':
-			x = int64(int16(binary.BigEndian.Uint16(f)))
-		case 'J':
-			x = int64(int32(binary.BigEndian.Uint32(f)))
-		case 'K':
-			x = int64(binary.BigEndian.Uint64(f))
-		}
-		out[r] = x + zero
+		out[r] = storedInt(c.Type, t.field(c, r), 0) + zero
 	}
 	return out, nil
 }
@@ -582,18 +572,7 @@ func (t *Table) Nulls(name string) ([]bool, error) {
 			if !c.HasNull {
 				continue
 			}
-			var x int64
-			switch c.Type {
-			case 'B':
-				x = int64(f[0])
-			case 'I':
-				x = int64(int16(binary.BigEndian.Uint16(f)))
-			case 'J':
-				x = int64(int32(binary.BigEndian.Uint32(f)))
-			case 'K':
-				x = int64(binary.BigEndian.Uint64(f))
-			}
-			out[r] = x == c.Null
+			out[r] = storedInt(c.Type, f, 0) == c.Null
 		}
 	}
 	return out, nil
@@ -633,6 +612,22 @@ func byteView[T any](v []T, size int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*size)
 }
 
+// offsetInts returns the finish step of an integer column read into v: with
+// the unsigned convention (TSCAL = 1, TZERO = 2^(bits−1)) it flips the sign
+// bit and returns v as unsigned values, otherwise v read as signed integers.
+func offsetInts[U uint16 | uint32 | uint64, S int16 | int32 | int64](v []U, unsigned bool) func() any {
+	return func() any {
+		if unsigned {
+			sign := ^(^U(0) >> 1)
+			for i := range v {
+				v[i] ^= sign
+			}
+			return v
+		}
+		return unsafe.Slice((*S)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
+	}
+}
+
 func newNativeCol(c *ColumnInfo, rows int) (*nativeCol, error) {
 	if c.Var != 0 || c.Type == 'A' || c.Type == 'X' {
 		return nil, errors.New("no native form (use Strings, Vectors or Float64)")
@@ -665,40 +660,13 @@ func newNativeCol(c *ColumnInfo, rows int) (*nativeCol, error) {
 		}
 	case 'I':
 		v := make([]uint16, n)
-		nc.dst, nc.size = byteView(v, 2), 2
-		nc.finish = func() any {
-			if unsigned && c.Zero == 32768 {
-				for i := range v {
-					v[i] ^= 0x8000
-				}
-				return v
-			}
-			return unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(v))), n)
-		}
+		nc.dst, nc.size, nc.finish = byteView(v, 2), 2, offsetInts[uint16, int16](v, unsigned && c.Zero == 32768)
 	case 'J':
 		v := make([]uint32, n)
-		nc.dst, nc.size = byteView(v, 4), 4
-		nc.finish = func() any {
-			if unsigned && c.Zero == 2147483648 {
-				for i := range v {
-					v[i] ^= 0x80000000
-				}
-				return v
-			}
-			return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(v))), n)
-		}
+		nc.dst, nc.size, nc.finish = byteView(v, 4), 4, offsetInts[uint32, int32](v, unsigned && c.Zero == 2147483648)
 	case 'K':
 		v := make([]uint64, n)
-		nc.dst, nc.size = byteView(v, 8), 8
-		nc.finish = func() any {
-			if unsigned && c.Zero == 9223372036854775808 {
-				for i := range v {
-					v[i] ^= 1 << 63
-				}
-				return v
-			}
-			return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(v))), n)
-		}
+		nc.dst, nc.size, nc.finish = byteView(v, 8), 8, offsetInts[uint64, int64](v, unsigned && c.Zero == 9223372036854775808)
 	case 'E':
 		v := make([]float32, n)
 		nc.dst, nc.size, nc.finish = byteView(v, 4), 4, func() any { return v }
@@ -780,17 +748,32 @@ func (h *HDU) ReadColumns(names ...string) ([]any, error) {
 			names = append(names, c.Name)
 		}
 	}
-	ncs := make([]*nativeCol, len(names))
+	infos := make([]*ColumnInfo, len(names))
 	for i, n := range names {
 		c, err := t.col(n)
 		if err != nil {
 			return nil, err
 		}
-		if ncs[i], err = newNativeCol(c, t.rows); err != nil {
-			return nil, t.colErr(c, "%v", err)
+		if c.Var != 0 || c.Type == 'A' || c.Type == 'X' {
+			return nil, t.colErr(c, "no native form (use Strings, Vectors or Float64)")
 		}
+		infos[i] = c
 	}
-	if t.rowLen > 0 && t.rows > 0 {
+	// allocate (and so zero) the big output slices on several cores
+	ncs := make([]*nativeCol, len(names))
+	var wg sync.WaitGroup
+	parts := min(runtime.GOMAXPROCS(0), 4, len(names))
+	for p := 0; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := p; i < len(infos); i += parts {
+				ncs[i], _ = newNativeCol(infos[i], t.rows) // the types were checked above
+			}
+		}()
+	}
+	wg.Wait()
+	if t.rowLen > 0 && t.rows > 0 && !gatherMapped(h, t, ncs) {
 		per := max(1, (256<<10)/t.rowLen) // rows per chunk: a chunk stays in cache
 		buf := make([]byte, per*t.rowLen)
 		for first := 0; first < t.rows; first += per {
@@ -809,4 +792,45 @@ func (h *HDU) ReadColumns(names ...string) ([]any, error) {
 		out[i] = nc.finish()
 	}
 	return out, nil
+}
+
+// gatherMapped decodes the columns of a large table in a plain file straight
+// from a memory map of its rows, the rows split over the available cores.
+// It reports false (nothing done) when the map cannot be used.
+func gatherMapped(h *HDU, t *Table, ncs []*nativeCol) bool {
+	fs, ok := h.f.src.(*fileSource)
+	size := int64(t.rows) * int64(t.rowLen)
+	if !ok || size < 8<<20 {
+		return false
+	}
+	m, unmap := mapRange(fs.f, h.dataOff, size)
+	if m == nil {
+		return false
+	}
+	defer unmap()
+	parts := min(runtime.GOMAXPROCS(0), 4)
+	per := (t.rows + parts - 1) / parts
+	chunk := max(1, (256<<10)/t.rowLen)
+	failed := make(chan bool, parts)
+	for p := 0; p < parts; p++ {
+		lo, hi := min(p*per, t.rows), min((p+1)*per, t.rows)
+		go func() {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() { failed <- recover() != nil }()
+			for first := lo; first < hi; first += chunk {
+				n := min(chunk, hi-first)
+				rows := m[first*t.rowLen : (first+n)*t.rowLen]
+				for _, nc := range ncs {
+					nc.gather(rows, t.rowLen, n, first)
+				}
+			}
+		}()
+	}
+	ok = true
+	for p := 0; p < parts; p++ {
+		if <-failed {
+			ok = false // a fault in the map (the file shrank): read normally
+		}
+	}
+	return ok
 }

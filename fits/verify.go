@@ -55,7 +55,7 @@ func Verify(path string) []string {
 	if f.scanErr != nil {
 		probs = append(probs, f.scanErr.Error())
 	}
-	if f.trailer != 0 {
+	if f.trailer {
 		probs = append(probs, fmt.Sprintf("%s: bytes after the last HDU are not a FITS extension", path))
 	}
 	return probs

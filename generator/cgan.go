@@ -17,7 +17,7 @@ func init() {
 			}
 			return g, g.net.loadWeights(dir)
 		},
-		defaults: map[string]float64{"channels": 16, "latent": 64, "lr": 2e-4, "ema": 0.995},
+		defaults: map[string]float64{"channels": 16, "disc_channels": 32, "latent": 64, "lr": 1e-4, "lr_d": 4e-4, "ema": 0.999},
 	})
 }
 
@@ -28,8 +28,12 @@ func init() {
 //
 // The discriminator's weights are spectrally normalised and the conditions
 // enter it through a projection (Miyato & Koyama 2018): D(x, c) = ψ(φ(x)) +
-// φ(x)·(V c), with φ the convolutional features. The generator maps [z, c]
-// to a stamp through the same decoder shape as the CVAE's, ending in tanh.
+// φ(x)·(V c), with φ the convolutional features. It has a 3x3 stride-1 and a
+// 3x3 stride-2 convolution per scale (disc_channels, doubling), as in the
+// SN-GAN "standard CNN". The generator maps [z, c] to a stamp through the
+// same decoder shape as the CVAE's (nearest upsampling + convolutions),
+// ending in tanh. Both use Adam with β = (0, 0.9); the critic learns at
+// lr_d, the generator at lr (two time-scale update rule).
 type CGAN struct {
 	net  *netState
 	gen  *decoder
@@ -41,26 +45,28 @@ type CGAN struct {
 }
 
 func newCGAN(c *Card, seed uint64, training bool) (*CGAN, error) {
-	ch, z := arch(c, "channels"), arch(c, "latent")
-	if ch < 2 || z < 1 || c.Size%8 != 0 {
-		return nil, fmt.Errorf("generator: cgan: channels %d >= 2, latent %d >= 1 and size %d a multiple of 8 needed", ch, z, c.Size)
+	ch, dch, z := arch(c, "channels"), arch(c, "disc_channels"), arch(c, "latent")
+	if ch < 2 || dch < 1 || z < 1 || c.Size%8 != 0 {
+		return nil, fmt.Errorf("generator: cgan: channels %d >= 2, disc_channels %d >= 1, latent %d >= 1 and size %d a multiple of 8 needed", ch, dch, z, c.Size)
 	}
 	w := c.CondWidth()
 	gp, dp := newParams(seed), newParams(seed+1)
 	g := &CGAN{z: z}
 	g.gen = gp.decoder("gen", z+w, c.Bands, ch, c.Size, true)
-	chans := []int{c.Bands, ch, 2 * ch, 4 * ch}
-	for i := 0; i < 3; i++ {
-		g.disc = append(g.disc, dp.conv(fmt.Sprintf("disc.%d", i), chans[i], chans[i+1], 3, 2))
+	in := c.Bands
+	for i, out := range []int{dch, 2 * dch, 4 * dch} {
+		g.disc = append(g.disc,
+			dp.conv(fmt.Sprintf("disc.%d", 2*i), in, out, 3, 1),
+			dp.conv(fmt.Sprintf("disc.%d", 2*i+1), out, out, 3, 2))
+		in = out
 	}
-	flat := 4 * ch * (c.Size / 8) * (c.Size / 8)
+	flat := 4 * dch * (c.Size / 8) * (c.Size / 8)
 	g.psi = dp.linear("disc.psi", flat, 1)
 	g.proj = dp.linear("disc.proj", w, flat)
 	g.net = newNetState(c, map[string]*params{"gen": gp, "disc": dp}, training)
 	if training {
 		for _, cv := range g.disc {
-			sn := nn.NewSpectralNorm(cv.w, dp.rng)
-			g.sn = append(g.sn, sn)
+			g.sn = append(g.sn, nn.NewSpectralNorm(cv.w, dp.rng))
 		}
 		for _, l := range []*linear{g.psi, g.proj} {
 			g.sn = append(g.sn, nn.NewSpectralNorm(l.w, dp.rng))
@@ -115,6 +121,7 @@ func (g *CGAN) Step(x, cv []float32, n int, rng *rand.Rand) (map[string]float64,
 	g.net.opts["gen"].ZeroGrad()
 	tp.Backward(ld)
 	g.net.step("disc")
+	dLoss := float64(ld.Item()) // read before tp.Reset recycles its buffer
 	// Generator.
 	tp.Reset()
 	cond = tp.Const(cv[:n*w], n, w)
@@ -122,7 +129,8 @@ func (g *CGAN) Step(x, cv []float32, n int, rng *rand.Rand) (map[string]float64,
 	tp.Backward(lg)
 	g.net.opts["disc"].ZeroGrad()
 	g.net.step("gen")
-	return map[string]float64{"loss": float64(ld.Item() + lg.Item()), "d": float64(ld.Item()), "g": float64(lg.Item())}, nil
+	gLoss := float64(lg.Item())
+	return map[string]float64{"loss": dLoss + gLoss, "d": dLoss, "g": gLoss}, nil
 }
 
 // Sample maps z ~ N(0, I) through the generator under the conditions.
@@ -130,22 +138,15 @@ func (g *CGAN) Sample(cond Cond, n int, seed uint64) (*Batch, error) { return sa
 
 // SampleRows maps z ~ N(0, I) through the generator under each row of conditions.
 func (g *CGAN) SampleRows(rows [][]float64, seed uint64) (*Batch, error) {
-	c := g.net.card
-	n := len(rows)
-	rng := rand.New(rand.NewPCG(seed, 0x6367616e))
-	w := c.CondWidth()
-	in := make([]float32, n*(g.z+w))
-	for i := 0; i < n; i++ {
-		for k := 0; k < g.z; k++ {
-			in[i*(g.z+w)+k] = float32(rng.NormFloat64())
-		}
-		c.Encode(in[i*(g.z+w)+g.z:(i+1)*(g.z+w)], rows[i])
-	}
-	out, err := decodeAll(g.net, g.gen, in, n, g.z+w)
-	if err != nil {
-		return nil, err
-	}
-	return c.ToData(out, rows), nil
+	return latentRows(g.net, g.gen, rows, g.z, oneRNG(seed, cganStream))
+}
+
+// SampleSeeds maps one z per row, row i's drawn from seeds[i]: the same
+// pixels as SampleRows(rows[i:i+1], seeds[i]).
+func (g *CGAN) SampleSeeds(rows [][]float64, seeds []uint64) (*Batch, error) {
+	return seedRows(g.net, rows, seeds, func(row [][]float64, seed uint64) (*Batch, error) {
+		return decodeLatent(g.net, g.gen, row, g.z, oneRNG(seed, cganStream))
+	})
 }
 
 // SaveCheckpoint writes both networks, EMA, optimiser state and the

@@ -40,11 +40,13 @@ type CVAE struct {
 }
 
 // decoder maps a vector to a stamp: linear to 4ch x S/8 x S/8, then three
-// doubling transposed convolutions with GroupNorm and SiLU, and a 3x3
-// output convolution.
+// stages of nearest-neighbour doubling and a 3x3 convolution with GroupNorm
+// and SiLU, and a 3x3 output convolution. Upsampling by repetition instead
+// of a stride-2 transposed convolution avoids the checkerboard texture that
+// uneven kernel overlap leaves (Odena et al. 2016).
 type decoder struct {
 	in     *linear
-	ups    []*convT
+	ups    []*conv
 	gs, bs []*nn.Tensor
 	out    *conv
 	ch, s8 int
@@ -56,7 +58,7 @@ func (p *params) decoder(name string, in, bands, ch, size int, tanh bool) *decod
 	d.in = p.linear(name+".in", in, 4*ch*d.s8*d.s8)
 	chans := []int{4 * ch, 2 * ch, ch, ch}
 	for i := 0; i < 3; i++ {
-		d.ups = append(d.ups, p.convT(fmt.Sprintf("%s.up.%d", name, i), chans[i], chans[i+1]))
+		d.ups = append(d.ups, p.conv(fmt.Sprintf("%s.up.%d", name, i), chans[i], chans[i+1], 3, 1))
 		g, b := p.add(fmt.Sprintf("%s.norm.%d.weight", name, i), chans[i+1]), p.add(fmt.Sprintf("%s.norm.%d.bias", name, i), chans[i+1])
 		g.Fill(1)
 		d.gs, d.bs = append(d.gs, g), append(d.bs, b)
@@ -69,7 +71,7 @@ func (d *decoder) apply(tp *nn.Tape, v *nn.Tensor) *nn.Tensor {
 	h := tp.SiLU(d.in.apply(tp, v))
 	h = tp.Reshape(h, v.Dim(0), 4*d.ch, d.s8, d.s8)
 	for i, u := range d.ups {
-		h = u.apply(tp, h)
+		h = u.apply(tp, tp.UpsampleNearest(h, 2))
 		h = tp.SiLU(tp.GroupNorm(h, groupsFor(h.Dim(1)), d.gs[i], d.bs[i], 1e-5))
 	}
 	h = d.out.apply(tp, h)
@@ -161,41 +163,55 @@ func (v *CVAE) Sample(cond Cond, n int, seed uint64) (*Batch, error) { return sa
 
 // SampleRows decodes z ~ N(0, I) under each row of conditions.
 func (v *CVAE) SampleRows(rows [][]float64, seed uint64) (*Batch, error) {
-	c := v.net.card
-	n := len(rows)
-	rng := rand.New(rand.NewPCG(seed, 0x63766165))
-	w := c.CondWidth()
-	in := make([]float32, n*(v.z+w))
-	for i := 0; i < n; i++ {
-		for k := 0; k < v.z; k++ {
-			in[i*(v.z+w)+k] = float32(rng.NormFloat64())
-		}
-		c.Encode(in[i*(v.z+w)+v.z:(i+1)*(v.z+w)], rows[i])
-	}
-	out, err := decodeAll(v.net, v.dec, in, n, v.z+w)
-	if err != nil {
-		return nil, err
-	}
-	return c.ToData(out, rows), nil
+	return latentRows(v.net, v.dec, rows, v.z, oneRNG(seed, cvaeStream))
 }
 
-// decodeAll runs a decoder with the EMA weights over n input vectors in chunks.
-func decodeAll(s *netState, d *decoder, in []float32, n, width int) ([]float32, error) {
+// SampleSeeds decodes one stamp per row, row i's latent drawn from seeds[i]:
+// the same pixels as SampleRows(rows[i:i+1], seeds[i]).
+func (v *CVAE) SampleSeeds(rows [][]float64, seeds []uint64) (*Batch, error) {
+	return seedRows(v.net, rows, seeds, func(row [][]float64, seed uint64) (*Batch, error) {
+		return decodeLatent(v.net, v.dec, row, v.z, oneRNG(seed, cvaeStream))
+	})
+}
+
+// latentRows is decodeLatent with the EMA weights.
+func latentRows(s *netState, d *decoder, rows [][]float64, z int, rng func(i int) *rand.Rand) (*Batch, error) {
+	var b *Batch
+	err := s.withEMA(func() (err error) {
+		b, err = decodeLatent(s, d, rows, z, rng)
+		return err
+	})
+	return b, err
+}
+
+// decodeLatent decodes [z, c] for z ~ N(0, I), drawn for row i from
+// rng(i), and c the encoded conditions of each row, with the weights in
+// place, and returns the stamps in data units.
+func decodeLatent(s *netState, d *decoder, rows [][]float64, z int, rng func(i int) *rand.Rand) (*Batch, error) {
 	c := s.card
+	n, w := len(rows), c.CondWidth()
+	if n < 1 {
+		return nil, fmt.Errorf("generator: %s: no condition rows to sample", c.Model)
+	}
+	width := z + w
+	in := make([]float32, n*width)
+	for i := 0; i < n; i++ {
+		r := rng(i)
+		for k := 0; k < z; k++ {
+			in[i*width+k] = float32(r.NormFloat64())
+		}
+		c.Encode(in[i*width+z:(i+1)*width], rows[i])
+	}
 	m := c.Bands * c.Size * c.Size
 	out := make([]float32, n*m)
-	err := s.withEMA(func() error {
-		tp := nn.NewTape()
-		tp.NoGrad, tp.Training = true, false
-		for lo := 0; lo < n; lo += 64 {
-			b := min(64, n-lo)
-			tp.Reset()
-			y := d.apply(tp, tp.Const(in[lo*width:(lo+b)*width], b, width))
-			copy(out[lo*m:], y.Data)
-		}
-		return nil
-	})
-	return out, err
+	tp := inferenceTape()
+	for lo := 0; lo < n; lo += 64 {
+		b := min(64, n-lo)
+		tp.Reset()
+		y := d.apply(tp, tp.Const(in[lo*width:(lo+b)*width], b, width))
+		copy(out[lo*m:], y.Data)
+	}
+	return c.ToData(out, rows), nil
 }
 
 // Encode returns the posterior means μ of the stamps (data units) under
@@ -213,8 +229,7 @@ func (v *CVAE) Encode(b *Batch) ([][]float32, error) {
 	y := c.FromData(b)
 	out := make([][]float32, b.N)
 	err := v.net.withEMA(func() error {
-		tp := nn.NewTape()
-		tp.NoGrad, tp.Training = true, false
+		tp := inferenceTape()
 		mu, _ := v.encode(tp, tp.Const(y, b.N, c.Bands, c.Size, c.Size), cv, b.N)
 		for i := range out {
 			out[i] = append([]float32(nil), mu.Data[i*v.z:(i+1)*v.z]...)

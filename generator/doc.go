@@ -7,10 +7,19 @@
 //   - CVAE: a convolutional conditional variational auto-encoder with a β
 //     knob on the KL term; conditions are fed to encoder and decoder.
 //   - CGAN: a conditional GAN trained with the hinge loss, spectrally
-//     normalised discriminator and a projection term for the conditions.
+//     normalised discriminator and a projection term for the conditions,
+//     Adam β = (0, 0.9) and a faster critic (two time-scale rule); its
+//     generator and the CVAE's decoder upsample by repetition and
+//     convolution, not transposed convolution (no checkerboard).
 //   - Flow: conditional flow matching (rectified flow) with a small U-Net,
 //     classifier-free guidance, an Euler ODE sampler with a settable number
 //     of steps, and inpainting (sampling with known pixels held fixed).
+//
+// Seeds. Sample(cond, n, seed) draws n stamps from one seed. SampleEach
+// draws a batch in which every stamp has its own seed and comes out with
+// exactly the pixels of drawing it alone, so that a survey can batch its
+// galaxies and still give each the bytes its per-object seed fixes
+// (shards agree whatever the batching).
 //
 // A trained model is a directory with model.safetensors (weights) and
 // model.json (the Card: architecture, normalisation, conditions and their

@@ -121,6 +121,14 @@ func (f *Flow) SampleRows(rows [][]float64, seed uint64) (*Batch, error) {
 	return f.Inpaint(rows, seed, nil, nil)
 }
 
+// SampleSeeds draws one stamp per row, row i's starting noise from
+// seeds[i]: the same pixels as SampleRows(rows[i:i+1], seeds[i]).
+func (f *Flow) SampleSeeds(rows [][]float64, seeds []uint64) (*Batch, error) {
+	return seedRows(f.net, rows, seeds, func(row [][]float64, seed uint64) (*Batch, error) {
+		return f.inpaint(row, oneRNG(seed, flowStream), nil, nil)
+	})
+}
+
 // Inpaint draws one stamp per row of conditions with the pixels where mask
 // is nonzero held to known (data units; n x Bands x Size x Size, or one
 // stamp used for all n). At every Euler step
@@ -130,13 +138,14 @@ func (f *Flow) SampleRows(rows [][]float64, seed uint64) (*Batch, error) {
 func (f *Flow) Inpaint(rows [][]float64, seed uint64, known, mask []float32) (*Batch, error) {
 	var b *Batch
 	err := f.net.withEMA(func() (err error) {
-		b, err = f.inpaint(rows, seed, known, mask)
+		b, err = f.inpaint(rows, oneRNG(seed, flowStream), known, mask)
 		return err
 	})
 	return b, err
 }
 
-func (f *Flow) inpaint(rows [][]float64, seed uint64, known, mask []float32) (*Batch, error) {
+// inpaint integrates the flow; row i's starting noise is drawn from rng(i).
+func (f *Flow) inpaint(rows [][]float64, rng func(i int) *rand.Rand, known, mask []float32) (*Batch, error) {
 	c := f.net.card
 	n := len(rows)
 	if n < 1 {
@@ -149,7 +158,6 @@ func (f *Flow) inpaint(rows [][]float64, seed uint64, known, mask []float32) (*B
 	if mask != nil && (len(mask) != m && len(mask) != n*m || len(known) != len(mask)) {
 		return nil, fmt.Errorf("generator: flow: inpainting mask of %d and image of %d values, want %d (one stamp) or %d", len(mask), len(known), m, n*m)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x666c6f77))
 	var ky []float32
 	if mask != nil {
 		ky = make([]float32, len(known))
@@ -160,14 +168,16 @@ func (f *Flow) inpaint(rows [][]float64, seed uint64, known, mask []float32) (*B
 	out := make([]float32, n*m)
 	const chunk = 32
 	w := c.CondWidth()
-	tp := nn.NewTape()
-	tp.NoGrad, tp.Training = true, false
+	tp := inferenceTape()
 	for lo := 0; lo < n; lo += chunk {
 		b := min(chunk, n-lo)
 		x := nn.Zeros(b, c.Bands, c.Size, c.Size) // not tape-owned: it outlives tp.Reset
 		x0 := make([]float32, b*m)
-		for i := range x0 {
-			x0[i] = float32(rng.NormFloat64())
+		for i := 0; i < b; i++ {
+			r := rng(lo + i)
+			for j := i * m; j < (i+1)*m; j++ {
+				x0[j] = float32(r.NormFloat64())
+			}
 		}
 		copy(x.Data, x0)
 		cv := make([]float32, b*w)
@@ -233,7 +243,7 @@ func (f *Flow) InpaintCond(cond Cond, n int, seed uint64, known, mask []float32)
 	if n < 1 {
 		return nil, fmt.Errorf("generator: flow: n = %d samples", n)
 	}
-	rows, err := f.Card().Resolve(cond, n, rand.New(rand.NewPCG(seed, 0x636f6e64)))
+	rows, err := f.Card().Resolve(cond, n, rand.New(rand.NewPCG(seed, condStream)))
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,14 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/galforge/galforge/nn"
 	"github.com/galforge/galforge/pix"
 )
 
@@ -28,11 +31,131 @@ func sample(m Model, cond Cond, n int, seed uint64) (*Batch, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("generator: %s: n = %d samples", m.Card().Model, n)
 	}
-	rows, err := m.Card().Resolve(cond, n, rand.New(rand.NewPCG(seed, 0x636f6e64)))
+	rows, err := m.Card().Resolve(cond, n, rand.New(rand.NewPCG(seed, condStream)))
 	if err != nil {
 		return nil, err
 	}
 	return m.SampleRows(rows, seed)
+}
+
+// Noise streams of the models' samplers (PCG stream numbers).
+const (
+	cvaeStream = 0x63766165
+	cganStream = 0x6367616e
+	flowStream = 0x666c6f77
+	condStream = 0x636f6e64
+)
+
+// oneRNG gives every row the same generator, seeded once: the rows of a
+// SampleRows batch draw their noise one after the other.
+func oneRNG(seed, stream uint64) func(int) *rand.Rand {
+	r := rand.New(rand.NewPCG(seed, stream))
+	return func(int) *rand.Rand { return r }
+}
+
+// rowRNG gives row i its own generator seeded with seeds[i].
+func rowRNG(seeds []uint64, stream uint64) func(int) *rand.Rand {
+	return func(i int) *rand.Rand { return rand.New(rand.NewPCG(seeds[i], stream)) }
+}
+
+// seedRows draws row i alone with one(rows[i:i+1], seeds[i]) under the EMA
+// weights, rows spread over nn.Threads() goroutines, and stacks the stamps.
+// Each row is computed exactly as a single draw: nn's kernels round
+// differently for different batch shapes (several images share one wide
+// matrix product), so rows of one network batch would not be bit-identical
+// to single draws; running whole rows in parallel keeps them so and still
+// uses every core, which a single draw does not.
+func seedRows(s *netState, rows [][]float64, seeds []uint64, one func(row [][]float64, seed uint64) (*Batch, error)) (*Batch, error) {
+	n := len(rows)
+	if n < 1 || n != len(seeds) {
+		return nil, fmt.Errorf("generator: %d condition rows and %d seeds, want as many (at least one)", n, len(seeds))
+	}
+	c := s.card
+	m := c.Bands * c.Size * c.Size
+	out := &Batch{N: n, Bands: c.Bands, Size: c.Size, Pix: make([]float32, n*m), Conds: make([][]float64, n),
+		Unit: c.Unit, PixelScale: c.PixelScale}
+	err := s.withEMA(func() error {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var first error
+		next := make(chan int, n)
+		for i := range n {
+			next <- i
+		}
+		close(next)
+		for range min(nn.Threads(), n) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					b, err := one(rows[i:i+1], seeds[i])
+					if err != nil {
+						mu.Lock()
+						first = cmp.Or(first, err)
+						mu.Unlock()
+						continue
+					}
+					copy(out.Pix[i*m:], b.Pix)
+					out.Conds[i] = b.Conds[0]
+				}
+			}()
+		}
+		wg.Wait()
+		return first
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// inferenceTape returns a tape that records nothing.
+func inferenceTape() *nn.Tape {
+	tp := nn.NewTape()
+	tp.NoGrad, tp.Training = true, false
+	return tp
+}
+
+// SeedSampler is a model that draws a batch whose rows each have their own
+// seed, with the same pixels as drawing the rows one at a time.
+type SeedSampler interface {
+	SampleSeeds(rows [][]float64, seeds []uint64) (*Batch, error)
+}
+
+// SampleEach draws one image per (conds[i], seeds[i]): image i has the same
+// pixels as m.Sample(conds[i], 1, seeds[i]), but models that implement
+// SeedSampler draw them as one batch, which is much faster than a loop.
+func SampleEach(m Model, conds []Cond, seeds []uint64) (*Batch, error) {
+	if len(conds) < 1 || len(conds) != len(seeds) {
+		return nil, fmt.Errorf("generator: %s: %d condition sets and %d seeds, want as many (at least one)", m.Card().Model, len(conds), len(seeds))
+	}
+	rows := make([][]float64, len(conds))
+	for i, cond := range conds {
+		r, err := m.Card().Resolve(cond, 1, rand.New(rand.NewPCG(seeds[i], condStream)))
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = r[0]
+	}
+	if s, ok := m.(SeedSampler); ok {
+		return s.SampleSeeds(rows, seeds)
+	}
+	out := &Batch{}
+	for i, row := range rows {
+		b, err := m.SampleRows([][]float64{row}, seeds[i])
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			*out = *b
+			out.Pix = append([]float32(nil), b.Pix...)
+			continue
+		}
+		out.N++
+		out.Pix = append(out.Pix, b.Pix...)
+		out.Conds = append(out.Conds, b.Conds...)
+	}
+	return out, nil
 }
 
 // Encoder is a model that maps images to latent vectors (the CVAE's

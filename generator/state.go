@@ -32,11 +32,14 @@ func newNetState(c *Card, groups map[string]*params, training bool) *netState {
 	if !training {
 		return s
 	}
-	lr := c.Arch["lr"]
 	for _, name := range s.groupNames() {
+		lr := c.Arch["lr"]
+		if d, ok := c.Arch["lr_d"]; ok && name == "disc" {
+			lr = d // two time-scale update rule: a faster critic
+		}
 		a := nn.NewAdam(groups[name].list, lr)
 		if name == "disc" || name == "gen" {
-			a.Beta1, a.Beta2 = 0.0, 0.99 // usual GAN choice: no momentum, fast second moment
+			a.Beta1, a.Beta2 = 0.0, 0.9 // SN-GAN/BigGAN choice: no momentum, fast second moment
 		}
 		s.opts[name] = a
 	}

@@ -170,7 +170,14 @@ func (c *Classifier) Prob(stamp []float32) float64 {
 }
 
 // Rate returns the fraction of stamps classified as class 1.
-func (c *Classifier) Rate(stamps [][]float32) float64 {
+func (c *Classifier) Rate(stamps [][]float32) float64 { return rate(c, stamps) }
+
+// StampClassifier gives the probability that a stamp is of class 1.
+type StampClassifier interface {
+	Prob(stamp []float32) float64
+}
+
+func rate(c StampClassifier, stamps [][]float32) float64 {
 	if len(stamps) == 0 {
 		return math.NaN()
 	}

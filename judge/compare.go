@@ -36,9 +36,11 @@ type Dist struct {
 
 // Report is the result of a realism check; it marshals to the JSON summary.
 type Report struct {
-	Model  string           `json:"model"`
-	Data   string           `json:"data"`
-	NReal  int              `json:"n_real_test"`
+	Model string `json:"model"`
+	Data  string `json:"data"`
+	// Split is the real set compared with: "test" or "val".
+	Split  string           `json:"split"`
+	NReal  int              `json:"n_real"`
 	NGen   int              `json:"n_generated"`
 	NTrain int              `json:"n_train"`
 	Stats  map[string]*Dist `json:"statistics"`

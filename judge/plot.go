@@ -27,12 +27,12 @@ func (r *Report) Write(dir string) error {
 	}
 	for _, name := range StatNames {
 		d := r.Stats[name]
-		if err := histPlot(filepath.Join(dir, name+".png"), name, d.Real, d.Gen, "real test", "generated"); err != nil {
+		if err := histPlot(filepath.Join(dir, name+".png"), name, d.Real, d.Gen, "real "+r.Split, "generated"); err != nil {
 			return err
 		}
 	}
 	if err := histPlot(filepath.Join(dir, "nn_distance.png"), "distance to nearest training stamp (normalised pixels)",
-		r.NNReal, r.NNGen, "real test", "generated"); err != nil {
+		r.NNReal, r.NNGen, "real "+r.Split, "generated"); err != nil {
 		return err
 	}
 	if err := linePlot(filepath.Join(dir, "pixel_hist.png"), "pixel value (normalised)", "fraction", false,
@@ -85,7 +85,7 @@ func histF(v []float64, edges []float64) []float64 {
 }
 
 func linePlot(path, xl, yl string, logy bool, x, a, b []float64) error {
-	return linePlotLabels(path, xl, yl, logy, x, a, b, "real test", "generated")
+	return linePlotLabels(path, xl, yl, logy, x, a, b, "real held-out", "generated")
 }
 
 func linePlotLabels(path, xl, yl string, logy bool, x, a, b []float64, la, lb string) error {

@@ -17,20 +17,41 @@ type Options struct {
 	Seed uint64
 	// Data overrides the data set named in the model card.
 	Data string
+	// Guidance, when > 0, sets a flow model's classifier-free guidance weight
+	// (else the card's default).
+	Guidance float64
+	// Split is the held-out real set compared with: "test" (the default; for
+	// final figures only) or "val", the validation subset of train
+	// (train.InValidation) on which every development choice is made.
+	Split string
 }
 
-// Run judges a trained model (a run or models/ directory) against the test
-// split of the set it was trained on: the realism report of Compare, and,
-// for every two-label category condition, the rate at which a classifier
-// trained on the real train split calls samples drawn with each label, and
-// for a numeric "size" condition the slope of measured half-light radius
-// against the condition.
+// Run judges a trained model (a run or models/ directory) against held-out
+// real stamps of the set it was trained on (opt.Split: test or val): the
+// realism report of Compare, and, for every two-label category condition,
+// the rate at which classifiers trained on the train split less its
+// validation subset ("fit") call samples drawn with each label, with their
+// accuracy on the validation subset and on the judged split, and for a
+// numeric "size" condition the slope of measured half-light radius against
+// the condition. The memorisation reference is the whole train split when
+// judging on test, its fit part when judging on val (whose rows are in
+// train).
 func Run(dir string, opt Options) (*Report, error) {
+	split := opt.Split
+	if split == "" {
+		split = "test"
+	}
+	if split != "test" && split != "val" {
+		return nil, fmt.Errorf("judge: split %q, want test or val", split)
+	}
 	m, err := generator.Load(dir)
 	if err != nil {
 		return nil, err
 	}
 	card := m.Card()
+	if f, ok := m.(*generator.Flow); ok && opt.Guidance > 0 {
+		f.SetGuidance(opt.Guidance)
+	}
 	data := card.Data
 	if opt.Data != "" {
 		data = opt.Data
@@ -40,16 +61,33 @@ func Run(dir string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	rec := train.RecipeFor(raw.Name)
-	test, err := train.Prepare(raw, rec, card.Size, card.Crop, "test")
+	prep := func(split string) (*train.Prepared, *generator.Batch, error) {
+		p, err := train.Prepare(raw, rec, card.Size, card.Crop, split)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, card.ToData(p.X, p.Conds), nil
+	}
+	test, realB, err := prep(split)
 	if err != nil {
 		return nil, err
 	}
-	trn, err := train.Prepare(raw, rec, card.Size, card.Crop, "train")
+	ref := "train"
+	if split == "val" {
+		ref = "fit"
+	}
+	_, trainB, err := prep(ref)
 	if err != nil {
 		return nil, err
 	}
-	realB := card.ToData(test.X, test.Conds)
-	trainB := card.ToData(trn.X, trn.Conds)
+	_, fitB, err := prep("fit")
+	if err != nil {
+		return nil, err
+	}
+	_, valB, err := prep("val")
+	if err != nil {
+		return nil, err
+	}
 	n := opt.N
 	if n <= 0 {
 		n = max(test.N, 64)
@@ -68,8 +106,9 @@ func Run(dir string, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Split = split
 	r.Conditioning = map[string]float64{}
-	if err := conditioning(r, m, trainB, realB, n, opt.Seed); err != nil {
+	if err := conditioning(r, m, fitB, valB, realB, n, opt.Seed); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -83,7 +122,9 @@ func stamps(b *generator.Batch) [][]float32 {
 	return out
 }
 
-func conditioning(r *Report, m generator.Model, trainB, realB *generator.Batch, n int, seed uint64) error {
+// conditioning fills r.Conditioning; classifiers learn on fitB, and report
+// their accuracy on valB (development) and realB (the judged split).
+func conditioning(r *Report, m generator.Model, fitB, valB, realB *generator.Batch, n int, seed uint64) error {
 	card := m.Card()
 	for j, s := range card.Conds {
 		switch {
@@ -95,28 +136,48 @@ func conditioning(r *Report, m generator.Model, trainB, realB *generator.Batch, 
 				}
 				return l
 			}
-			clf, err := TrainClassifier(stamps(trainB), lab(trainB), card.Bands, card.Size)
+			lin, err := TrainClassifier(stamps(fitB), lab(fitB), card.Bands, card.Size)
 			if err != nil {
 				return err
 			}
-			var correct int
-			for i, l := range lab(realB) {
-				if (clf.Prob(realB.Image(i)) > 0.5) == (l == 1) {
-					correct++
-				}
+			cnn, err := TrainCNN(stamps(fitB), lab(fitB), card.Norm, card.Bands, card.Size, 600, seed)
+			if err != nil {
+				return err
 			}
-			r.Conditioning[s.Name+"_classifier_test_accuracy"] = float64(correct) / float64(realB.N)
-			r.Conditioning[s.Name+"_real_test_rate"] = clf.Rate(stamps(realB))
+			var draws [2][][]float32
 			for k := 0; k < 2; k++ {
 				b, err := m.Sample(generator.Cond{s.Name: float64(k)}, n, seed+uint64(10+k))
 				if err != nil {
 					return err
 				}
-				r.Conditioning[fmt.Sprintf("%s_rate_given_%s=%s", s.Name, s.Name, s.Labels[k])] = clf.Rate(stamps(b))
+				draws[k] = stamps(b)
+			}
+			for _, c := range []struct {
+				name string
+				clf  StampClassifier
+			}{{"profile", lin}, {"cnn", cnn}} {
+				key := s.Name + "_" + c.name + "_"
+				acc := func(b *generator.Batch) float64 {
+					var correct int
+					for i, l := range lab(b) {
+						if (c.clf.Prob(b.Image(i)) > 0.5) == (l == 1) {
+							correct++
+						}
+					}
+					return float64(correct) / float64(b.N)
+				}
+				r.Conditioning[key+"classifier_val_accuracy"] = acc(valB)
+				if r.Split != "val" {
+					r.Conditioning[key+"classifier_"+r.Split+"_accuracy"] = acc(realB)
+				}
+				r.Conditioning[key+"real_"+r.Split+"_rate"] = rate(c.clf, stamps(realB))
+				for k := 0; k < 2; k++ {
+					r.Conditioning[fmt.Sprintf("%srate_given_%s=%s", key, s.Name, s.Labels[k])] = rate(c.clf, draws[k])
+				}
 			}
 		case s.Kind == "number" && s.Name == "size":
 			var vals []float64
-			for _, row := range trainB.Conds {
+			for _, row := range fitB.Conds {
 				vals = append(vals, row[j])
 			}
 			sort.Float64s(vals)

@@ -34,7 +34,8 @@ func TestSmokeTrainJudge(t *testing.T) {
 	if r.NReal < 90 || r.NGen != 8 || r.NTrain < 1000 {
 		t.Fatalf("real %d gen %d train %d", r.NReal, r.NGen, r.NTrain)
 	}
-	if acc := r.Conditioning["fr_classifier_test_accuracy"]; acc < 0.6 {
+	t.Logf("conditioning %v", r.Conditioning)
+	if acc := r.Conditioning["fr_cnn_classifier_test_accuracy"]; acc < 0.6 {
 		t.Errorf("FRI/FRII classifier test accuracy %g", acc)
 	}
 	if r.NNRealMedian <= 0 || r.NNRatio <= 0 {
@@ -42,5 +43,23 @@ func TestSmokeTrainJudge(t *testing.T) {
 	}
 	if err := r.Write(filepath.Join(dir, "judge")); err != nil {
 		t.Fatal(err)
+	}
+	// Development runs compare with the validation subset of train and
+	// take the rest of train as the memorisation reference.
+	v, err := Run(dir, Options{N: 8, Seed: 2, Split: "val"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Split != "val" || v.NReal+v.NTrain != r.NTrain || v.NReal < 100 {
+		t.Errorf("val: %d real + %d reference rows, want %d train rows in all", v.NReal, v.NTrain, r.NTrain)
+	}
+	if _, ok := v.Conditioning["fr_cnn_classifier_test_accuracy"]; ok {
+		t.Error("a validation run reports a test-split accuracy")
+	}
+	if r.Conditioning["fr_cnn_classifier_val_accuracy"] != v.Conditioning["fr_cnn_classifier_val_accuracy"] {
+		t.Error("the classifier's validation accuracy depends on the judged split")
+	}
+	if _, err := Run(dir, Options{Split: "train"}); err == nil {
+		t.Error("judging on the train split accepted")
 	}
 }

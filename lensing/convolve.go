@@ -3,6 +3,7 @@ package lensing
 import (
 	"fmt"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
 )
 
@@ -44,15 +45,15 @@ func ConvolveImage(img, kernel *pix.Image) error {
 			if !finite(v) {
 				return fmt.Errorf("lensing: ConvolveImage: kernel pixel (%d, %d) = %g is not finite", i, j, v)
 			}
-			k[wrap(j-hy, n)*n+wrap(i-hx, n)] = complex(v, 0)
+			k[fft.Wrap(j-hy, n)*n+fft.Wrap(i-hx, n)] = complex(v, 0)
 		}
 	}
-	fft2(a, n, true)
-	fft2(k, n, true)
+	fft.Forward2(a, n, n)
+	fft.Forward2(k, n, n)
 	for m := range a {
 		a[m] *= k[m]
 	}
-	fft2(a, n, false)
+	fft.Inverse2(a, n, n)
 	for j := 0; j < img.Ny; j++ {
 		for i := 0; i < img.Nx; i++ {
 			img.Set(i, j, real(a[j*n+i]))

@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/integrate/quad"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
 )
 
@@ -381,7 +382,7 @@ func fourierModes(f []float64, n int) []complex128 {
 	for i, v := range f {
 		a[i] = complex(v, 0)
 	}
-	fft2(a, n, true)
+	fft.Forward2(a, n, n)
 	return a
 }
 
@@ -419,7 +420,7 @@ func TestPowerSpectrumShearField(t *testing.T) {
 		var maxDiff float64
 		for j := 0; j < n; j++ {
 			for i := 0; i < n; i++ {
-				fi, fj := float64(freq(i, n)), float64(freq(j, n))
+				fi, fj := float64(fft.Freq(i, n)), float64(fft.Freq(j, n))
 				k := dk * math.Hypot(fi, fj)
 				if k == 0 || k >= kmax {
 					continue

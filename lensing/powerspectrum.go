@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/galforge/galforge/internal/fft"
 )
 
 // PowerSpectrum describes a Gaussian random lensing field by its E-mode
@@ -62,12 +64,12 @@ func GenerateShearGrid(ps PowerSpectrum, n int, spacing float64, rng *rand.Rand)
 		for i := range a {
 			a[i] = complex(rng.NormFloat64(), 0)
 		}
-		fft2(a, n, true)
+		fft.Forward2(a, n, n)
 		dk := 2 * math.Pi / (float64(n) * spacing)
 		for j := 0; j < n; j++ {
-			fj := freq(j, n)
+			fj := fft.Freq(j, n)
 			for i := 0; i < n; i++ {
-				fi := freq(i, n)
+				fi := fft.Freq(i, n)
 				m := j*n + i
 				if (fi == 0 && fj == 0) || (n%2 == 0 && (fi == -n/2 || fj == -n/2)) {
 					a[m] = 0
@@ -95,9 +97,9 @@ func GenerateShearGrid(ps PowerSpectrum, n int, spacing float64, rng *rand.Rand)
 	}
 	g := make([]complex128, n*n)
 	for j := 0; j < n; j++ {
-		fj := float64(freq(j, n))
+		fj := float64(fft.Freq(j, n))
 		for i := 0; i < n; i++ {
-			fi := float64(freq(i, n))
+			fi := float64(fft.Freq(i, n))
 			m := j*n + i
 			k2 := fi*fi + fj*fj
 			if k2 == 0 {
@@ -111,8 +113,8 @@ func GenerateShearGrid(ps PowerSpectrum, n int, spacing float64, rng *rand.Rand)
 			g[m] = rot * v
 		}
 	}
-	fft2(ke, n, false)
-	fft2(g, n, false)
+	fft.Inverse2(ke, n, n)
+	fft.Inverse2(g, n, n)
 	s := &ShearGrid{N: n, Spacing: spacing,
 		Kappa: make([]float64, n*n), Gamma1: make([]float64, n*n), Gamma2: make([]float64, n*n)}
 	for m := range g {
@@ -131,19 +133,10 @@ func (s *ShearGrid) LensAt(x, y float64) Lens {
 	u, v := x/s.Spacing+c, y/s.Spacing+c
 	i0, j0 := math.Floor(u), math.Floor(v)
 	fu, fv := u-i0, v-j0
-	i, j := wrap(int(i0), s.N), wrap(int(j0), s.N)
-	i1, j1 := wrap(i+1, s.N), wrap(j+1, s.N)
+	i, j := fft.Wrap(int(i0), s.N), fft.Wrap(int(j0), s.N)
+	i1, j1 := fft.Wrap(i+1, s.N), fft.Wrap(j+1, s.N)
 	w00, w10, w01, w11 := (1-fu)*(1-fv), fu*(1-fv), (1-fu)*fv, fu*fv
 	a, b, cc, d := j*s.N+i, j*s.N+i1, j1*s.N+i, j1*s.N+i1
 	interp := func(f []float64) float64 { return w00*f[a] + w10*f[b] + w01*f[cc] + w11*f[d] }
 	return Lens{interp(s.Kappa), interp(s.Gamma1), interp(s.Gamma2)}
-}
-
-// wrap returns i modulo n in [0, n).
-func wrap(i, n int) int {
-	i %= n
-	if i < 0 {
-		i += n
-	}
-	return i
 }

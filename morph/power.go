@@ -4,8 +4,8 @@ import (
 	"math"
 	"math/cmplx"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // PowerSpectrum returns the azimuthally averaged power spectrum of img:
@@ -20,31 +20,15 @@ func PowerSpectrum(img *pix.Image, nbins int) (k, p []float64) {
 			data[y*nx+x] = complex(img.At(x, y), 0)
 		}
 	}
-	fx := fourier.NewCmplxFFT(nx)
-	row := make([]complex128, nx)
-	for y := 0; y < ny; y++ {
-		fx.Coefficients(row, data[y*nx:(y+1)*nx])
-		copy(data[y*nx:], row)
-	}
-	fy := fourier.NewCmplxFFT(ny)
-	col, out := make([]complex128, ny), make([]complex128, ny)
-	for x := 0; x < nx; x++ {
-		for y := 0; y < ny; y++ {
-			col[y] = data[y*nx+x]
-		}
-		fy.Coefficients(out, col)
-		for y := 0; y < ny; y++ {
-			data[y*nx+x] = out[y]
-		}
-	}
+	fft.Forward2(data, nx, ny)
 	k = make([]float64, nbins)
 	p = make([]float64, nbins)
 	cnt := make([]float64, nbins)
 	norm := float64(nx * ny)
 	for y := 0; y < ny; y++ {
-		ky := float64(fy.Freq(y))
+		ky := float64(fft.Freq(y, ny)) / float64(ny)
 		for x := 0; x < nx; x++ {
-			kx := float64(fx.Freq(x))
+			kx := float64(fft.Freq(x, nx)) / float64(nx)
 			kr := math.Hypot(kx, ky)
 			b := int(kr / 0.5 * float64(nbins))
 			if b >= nbins {

@@ -1,9 +1,20 @@
+//go:build unix
+
 package nn
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuSeconds returns the process's user+system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
 
 // BenchmarkConvVAE times forward+backward of each convolution of the
 // benchmark VAE (testdata/torch) at batch 64.
@@ -28,6 +39,7 @@ func BenchmarkConvVAE(b *testing.B) {
 		tp := NewTape()
 		for _, mode := range []string{"fwd", "fwdbwd"} {
 			b.Run(fmt.Sprintf("%dto%d_k%d_%d_%s", l.cin, l.cout, l.k, l.h, mode), func(b *testing.B) {
+				c0 := cpuSeconds()
 				for b.Loop() {
 					tp.Reset()
 					y := tp.Conv2d(x, w, bias, l.o)
@@ -35,6 +47,7 @@ func BenchmarkConvVAE(b *testing.B) {
 						tp.BackwardWith(y, y.Data)
 					}
 				}
+				b.ReportMetric((cpuSeconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}

@@ -26,9 +26,10 @@ func (o ConvOpts) norm() ConvOpts {
 	return o
 }
 
-// ColBudget is the largest im2col workspace (float32 values) each worker
-// uses at once (default 1 MiB, to stay in a core's L2 cache): a sample
-// whose columns exceed it is unfolded in blocks of output rows.
+// ColBudget is the largest convolution workspace (float32 values) each
+// worker uses at once (default 1 MiB, to stay in a core's L2 cache): im2col
+// unfolds a sample in blocks of output rows that fit it, and stride-1
+// convolutions pad as many samples side by side as fit.
 var ColBudget = 1 << 18
 
 // convGeom is the geometry of a convolution seen from its image side: an
@@ -63,11 +64,7 @@ func (g *convGeom) im2col(img []float32, r0, r1 int, col []float32) {
 // (ki, kj) at output rows [r0, r1).
 func (g *convGeom) unfoldRows(src []float32, ki, kj, r0, r1 int, dst []float32) {
 	iw0 := -g.P + kj*g.D
-	a, b := 0, g.OW // output columns whose input column is inside the image
-	if g.S == 1 {
-		a, b = max(0, -iw0), min(g.OW, g.W-iw0)
-		b = max(a, b)
-	}
+	a, b := g.validCols(iw0)
 	for oh := r0; oh < r1; oh++ {
 		row := dst[(oh-r0)*g.OW : (oh-r0+1)*g.OW]
 		ih := oh*g.S - g.P + ki*g.D
@@ -82,15 +79,20 @@ func (g *convGeom) unfoldRows(src []float32, ki, kj, r0, r1 int, dst []float32) 
 			clear(row[b:])
 			continue
 		}
-		for ow := range row {
-			iw := ow*g.S + iw0
-			if iw >= 0 && iw < g.W {
-				row[ow] = in[iw]
-			} else {
-				row[ow] = 0
-			}
+		clear(row[:a])
+		for ow := a; ow < b; ow++ {
+			row[ow] = in[ow*g.S+iw0]
 		}
+		clear(row[b:])
 	}
+}
+
+// validCols returns the range [a, b) of output columns ow whose input
+// column ow·S + iw0 lies inside the image.
+func (g *convGeom) validCols(iw0 int) (a, b int) {
+	a = min(max(0, (-iw0+g.S-1)/g.S), g.OW)
+	b = min(g.OW, (g.W-iw0+g.S-1)/g.S)
+	return a, max(a, b)
 }
 
 // col2im adds columns col ([C·K·K, (r1−r0)·OW], output rows [r0, r1)) back
@@ -110,6 +112,7 @@ func (g *convGeom) col2im(col []float32, r0, r1 int, img []float32) {
 
 func (g *convGeom) foldRows(src []float32, ki, kj, r0, r1 int, dst []float32) {
 	iw0 := -g.P + kj*g.D
+	a, b := g.validCols(iw0)
 	for oh := r0; oh < r1; oh++ {
 		ih := oh*g.S - g.P + ki*g.D
 		if ih < 0 || ih >= g.H {
@@ -118,20 +121,14 @@ func (g *convGeom) foldRows(src []float32, ki, kj, r0, r1 int, dst []float32) {
 		row := src[(oh-r0)*g.OW : (oh-r0+1)*g.OW]
 		out := dst[ih*g.W : (ih+1)*g.W]
 		if g.S == 1 {
-			a, b := max(0, -iw0), min(g.OW, g.W-iw0)
-			if b > a {
-				o := out[a+iw0 : b+iw0]
-				for i, v := range row[a:b] {
-					o[i] += v
-				}
+			o := out[a+iw0 : b+iw0]
+			for i, v := range row[a:b] {
+				o[i] += v
 			}
 			continue
 		}
-		for ow, v := range row {
-			iw := ow*g.S + iw0
-			if iw >= 0 && iw < g.W {
-				out[iw] += v
-			}
+		for ow := a; ow < b; ow++ {
+			out[ow*g.S+iw0] += row[ow]
 		}
 	}
 }
@@ -392,6 +389,11 @@ func (tp *Tape) ConvTranspose2d(x, w, b *Tensor, o ConvOpts) *Tensor {
 	return y
 }
 
+// smallOutChannels is the largest Cout·K·K for which a stride-1
+// convolution's input gradient is computed by unfolding the output gradient
+// (a product with inner dimension Cout·K·K) instead of K·K rank-Cout updates.
+const smallOutChannels = 64
+
 // forceIm2col disables the shifted-product path (tests compare both).
 var forceIm2col = false
 
@@ -399,13 +401,15 @@ var forceIm2col = false
 // input zero-padded to Hp×Wp and the output computed on rows of width Wp
 // (the last Wp−OW columns of each row are discarded), kernel tap (u, v)
 // contributes Wᵤᵥ[Cout, C] · Xpad[C, q + (u·Wp + v)·d] to output position q,
-// one sgemm per tap reading the padded image at an offset.
+// one sgemm per tap reading the padded image at an offset. Several samples
+// sit side by side in one padded buffer (their planes consecutive within
+// each channel) so that each sgemm is wide; positions between valid outputs
+// are computed and dropped.
 func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 	N, C, Cout, K, d := x.shape[0], g.C, w.shape[0], g.K, g.D
 	Hp, Wp := g.H+2*g.P, g.W+2*g.P
 	OH, OW := g.OH, g.OW
 	plane, extra := Hp*Wp, (K-1)*d
-	Q := OH * Wp // output positions on the padded-width grid
 	T := K * K
 	y := tp.out([]int{N, Cout, OH, OW}, x, w, b)
 	// weights per tap: wt[t] is [Cout, C]
@@ -419,51 +423,78 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 	}
 	off := func(t int) int { return (t/K*Wp + t%K) * d }
 	nw := workers(N)
+	nb := min(max(ColBudget/(max(C, Cout)*plane), 1), (N+nw-1)/nw) // samples per tile
+	ld := nb * plane                                               // channel stride in the tile buffers
+	qn := func(nt int) int { return (nt-1)*plane + OH*Wp }         // grid positions of a tile
 	xpads, ypads := make([][]float32, nw), make([][]float32, nw)
 	for i := 0; i < nw; i++ {
-		xpads[i] = tp.zeros(C*plane + extra)
-		ypads[i] = tp.zeros(Cout * Q)
+		xpads[i] = tp.zeros(C*ld + extra)
+		ypads[i] = tp.zeros(Cout * ld)
 	}
 	in, out := C*g.H*g.W, Cout*OH*OW
-	pad := func(src, dst []float32) { // interior of dst ← src; borders stay 0
-		for c := 0; c < C; c++ {
-			for i := 0; i < g.H; i++ {
-				copy(dst[c*plane+(i+g.P)*Wp+g.P:], src[(c*g.H+i)*g.W:(c*g.H+i+1)*g.W])
+	// pad copies samples [n0, n0+nt) into the interiors of a tile; borders stay 0.
+	pad := func(n0, nt int, dst []float32) {
+		for s := 0; s < nt; s++ {
+			src := x.Data[(n0+s)*in:]
+			for c := 0; c < C; c++ {
+				for i := 0; i < g.H; i++ {
+					copy(dst[c*ld+s*plane+(i+g.P)*Wp+g.P:], src[(c*g.H+i)*g.W:(c*g.H+i+1)*g.W])
+				}
 			}
+		}
+	}
+	tiles := func(lo, hi int, fn func(n0, nt int)) {
+		for n0 := lo; n0 < hi; n0 += nb {
+			fn(n0, min(nb, hi-n0))
 		}
 	}
 	sampleWorkers(N, func(wk, lo, hi int) {
 		xp, yp := xpads[wk], ypads[wk]
-		for n := lo; n < hi; n++ {
-			pad(x.Data[n*in:], xp)
+		tiles(lo, hi, func(n0, nt int) {
+			pad(n0, nt, xp)
 			for t := 0; t < T; t++ {
 				beta := float32(1)
 				if t == 0 {
 					beta = 0
 				}
-				blas.SgemmSerial(false, false, Cout, Q, C, 1, wt[t*Cout*C:], C, xp[off(t):], plane, beta, yp, Q)
+				blas.SgemmSerial(false, false, Cout, qn(nt), C, 1, wt[t*Cout*C:], C, xp[off(t):], ld, beta, yp, ld)
 			}
-			yn := y.Data[n*out : (n+1)*out]
-			for co := 0; co < Cout; co++ {
-				var bv float32
-				if b != nil {
-					bv = b.Data[co]
-				}
-				for i := 0; i < OH; i++ {
-					src := yp[co*Q+i*Wp : co*Q+i*Wp+OW]
-					dst := yn[(co*OH+i)*OW : (co*OH+i+1)*OW]
-					for j, v := range src {
-						dst[j] = v + bv
+			for s := 0; s < nt; s++ {
+				yn := y.Data[(n0+s)*out : (n0+s+1)*out]
+				for co := 0; co < Cout; co++ {
+					var bv float32
+					if b != nil {
+						bv = b.Data[co]
+					}
+					for i := 0; i < OH; i++ {
+						src := yp[co*ld+s*plane+i*Wp:][:OW]
+						dst := yn[(co*OH+i)*OW : (co*OH+i+1)*OW]
+						for j, v := range src {
+							dst[j] = v + bv
+						}
 					}
 				}
 			}
-		}
+		})
 	})
 	tp.record(y, func() {
 		gx, gw := tp.grad(x), tp.grad(w)
 		var gb []float32
 		if b != nil {
 			gb = tp.grad(b)
+		}
+		// With few output channels, dX = conv(dY, flipped kernel) as im2col of dY.
+		var flip []float32
+		fg := convGeom{C: Cout, H: OH, W: OW, K: K, S: 1, P: (K-1)*d - g.P, D: d, OH: g.H, OW: g.W}
+		if gx != nil && Cout*T <= smallOutChannels {
+			flip = tp.buf(C * Cout * T)
+			for c := 0; c < C; c++ {
+				for co := 0; co < Cout; co++ {
+					for t := 0; t < T; t++ {
+						flip[(c*Cout+co)*T+t] = w.Data[(co*C+c)*T+T-1-t]
+					}
+				}
+			}
 		}
 		gws, gbs, gxps := make([][]float32, nw), make([][]float32, nw), make([][]float32, nw)
 		for i := 0; i < nw; i++ {
@@ -474,45 +505,68 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 				gbs[i] = tp.zeros(Cout)
 			}
 			if gx != nil {
-				gxps[i] = tp.buf(C*plane + extra)
+				gxps[i] = tp.buf(max(C*ld+extra, T*Cout*g.H*g.W))
 			}
-			clear(ypads[i]) // junk columns of the gradient grid must be 0
+			clear(ypads[i]) // positions between valid outputs must hold 0
 		}
 		sampleWorkers(N, func(wk, lo, hi int) {
 			xp, gp, gxp := xpads[wk], ypads[wk], gxps[wk]
-			for n := lo; n < hi; n++ {
-				gy := y.Grad[n*out : (n+1)*out]
-				if gb != nil {
-					biasGrad(gy, Cout, OH*OW, gbs[wk])
-				}
-				for co := 0; co < Cout; co++ {
-					for i := 0; i < OH; i++ {
-						copy(gp[co*Q+i*Wp:co*Q+i*Wp+OW], gy[(co*OH+i)*OW:(co*OH+i+1)*OW])
+			tiles(lo, hi, func(n0, nt int) {
+				Q := qn(nt)
+				for s := 0; s < nt; s++ {
+					gy := y.Grad[(n0+s)*out : (n0+s+1)*out]
+					if gb != nil {
+						biasGrad(gy, Cout, OH*OW, gbs[wk])
+					}
+					for co := 0; co < Cout; co++ {
+						for i := 0; i < OH; i++ {
+							copy(gp[co*ld+s*plane+i*Wp:][:OW], gy[(co*OH+i)*OW:(co*OH+i+1)*OW])
+						}
 					}
 				}
 				if gw != nil {
-					pad(x.Data[n*in:], xp)
+					pad(n0, nt, xp)
 					for t := 0; t < T; t++ {
-						blas.SgemmSerial(false, true, Cout, C, Q, 1, gp, Q, xp[off(t):], plane, 1, gws[wk][t*Cout*C:], C)
+						blas.SgemmSerial(false, true, Cout, C, Q, 1, gp, ld, xp[off(t):], ld, 1, gws[wk][t*Cout*C:], C)
 					}
 				}
-				if gx != nil {
-					clear(gxp)
-					for t := 0; t < T; t++ {
-						blas.SgemmSerial(true, false, C, Q, Cout, 1, wt[t*Cout*C:], C, gp, Q, 1, gxp[off(t):], plane)
+				switch {
+				case gx != nil && flip != nil:
+					// few output channels: dX is the convolution of dY with
+					// the flipped kernel, unfolded from dY's few channels.
+					HW := g.H * g.W
+					col := gxp[:T*Cout*HW]
+					for s := 0; s < nt; s++ {
+						fg.im2col(y.Grad[(n0+s)*out:], 0, g.H, col)
+						blas.SgemmSerial(false, false, C, HW, T*Cout, 1, flip, T*Cout, col, HW, 1, gx[(n0+s)*in:], HW)
 					}
-					gxn := gx[n*in:]
+				case gx != nil:
+					// tap 0 writes positions [0, Q) of each channel; clear the rest
 					for c := 0; c < C; c++ {
-						for i := 0; i < g.H; i++ {
-							src := gxp[c*plane+(i+g.P)*Wp+g.P:]
-							dst := gxn[(c*g.H+i)*g.W : (c*g.H+i+1)*g.W]
-							for j := range dst {
-								dst[j] += src[j]
+						clear(gxp[c*ld+Q : (c+1)*ld])
+					}
+					clear(gxp[C*ld:])
+					for t := 0; t < T; t++ {
+						beta := float32(1)
+						if t == 0 {
+							beta = 0
+						}
+						blas.SgemmSerial(true, false, C, Q, Cout, 1, wt[t*Cout*C:], C, gp, ld, beta, gxp[off(t):], ld)
+					}
+					for s := 0; s < nt; s++ {
+						gxn := gx[(n0+s)*in:]
+						for c := 0; c < C; c++ {
+							for i := 0; i < g.H; i++ {
+								src := gxp[c*ld+s*plane+(i+g.P)*Wp+g.P:]
+								dst := gxn[(c*g.H+i)*g.W : (c*g.H+i+1)*g.W]
+								for j := range dst {
+									dst[j] += src[j]
+								}
 							}
 						}
 					}
 				}
-			}
+			})
 		})
 		if gw != nil {
 			for k := 1; k < nw; k++ {

@@ -34,8 +34,7 @@
 // # Operations (all differentiable unless noted)
 //
 //   - MatMul (2-D, batched 3-D, optional transposes), Linear
-//   - Conv2d (stride, padding, dilation; im2col + sgemm over tiles of the
-//     batch bounded by ColBudget), ConvTranspose2d (+ output padding)
+//   - Conv2d (stride, padding, dilation), ConvTranspose2d (+ output padding)
 //   - UpsampleNearest, UpsampleBilinear (align_corners=false), AvgPool2d
 //   - Reshape (no copy), Flatten, Permute, Transpose, Concat, Slice, Pad2d
 //   - Add, Sub, Mul, Div with NumPy broadcasting; Scale, AddScalar, Neg,
@@ -62,13 +61,29 @@
 // (package nn/safetensors) atomically; WriteModelCard writes the JSON model
 // card beside them.
 //
+// # Convolution algorithms
+//
+// Conv2d picks one of three exact algorithms, all ending in sgemm:
+// stride 1 (any padding and dilation) multiplies each kernel tap's
+// [Cout, C] weights with the zero-padded input read at the tap's offset,
+// with no unfolded copy; a stride S that divides the kernel size is turned
+// into stride 1 by splitting the padded input into its S² phases
+// (space-to-depth) and the kernel likewise; any other geometry uses
+// im2col/col2im in blocks of output rows whose workspace stays below
+// ColBudget per worker. ConvTranspose2d uses the im2col form. The
+// algorithms are checked against each other, against the defining sum and
+// against PyTorch in the tests.
+//
 // # Threads and determinism
 //
-// GALFORGE_THREADS (or SetThreads) sets the threads of the BLAS and of nn's
-// own loops over samples and channels; BLASName says which BLAS is in use.
-// Every random draw comes from an explicitly seeded PCG (NewRNG). With a
-// fixed thread count, repeated runs give bit-identical results: nn's
-// parallel loops split work into fixed chunks that never share an
-// accumulator, and OpenBLAS's sgemm partitions by thread count (checked by
-// TestDeterministicTraining).
+// GALFORGE_THREADS (or SetThreads) sets how many goroutines nn uses; the
+// BLAS library itself runs single-threaded and nn splits the work: samples
+// of a batch over workers in convolutions, blocks of rows or columns in
+// other matrix products, chunks of elements and channels elsewhere. This
+// keeps all cores busy without the library's spinning threads competing
+// with Go's, and makes results bit-identical from run to run for a fixed
+// thread count (work is split the same way, partial sums are added in a
+// fixed order; TestDeterministicTraining). A different thread count may
+// change the last bits of weight gradients. BLASName says which BLAS is in
+// use. Every random draw comes from an explicitly seeded PCG (NewRNG).
 package nn

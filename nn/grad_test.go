@@ -162,6 +162,9 @@ func testGradients(t *testing.T) {
 		{"conv-dil-s1", []*Tensor{u(2, 3, 6, 5), u(2, 3, 3, 3), u(2)}, func(tp *Tape, x []*Tensor) *Tensor {
 			return tp.Conv2d(x[0], x[1], x[2], ConvOpts{Dilation: 2, Pad: 1})
 		}},
+		{"conv-wide", []*Tensor{u(2, 2, 4, 5), u(9, 2, 3, 3), u(9)}, func(tp *Tape, x []*Tensor) *Tensor {
+			return tp.Conv2d(x[0], x[1], x[2], ConvOpts{Pad: 1})
+		}},
 		{"conv-k1", []*Tensor{u(2, 3, 4, 4), u(5, 3, 1, 1), u(5)}, func(tp *Tape, x []*Tensor) *Tensor {
 			return tp.Conv2d(x[0], x[1], x[2], ConvOpts{})
 		}},
@@ -232,13 +235,12 @@ func testGradients(t *testing.T) {
 	}
 }
 
-// TestConvTiles checks that tiling the batch (a small ColBudget) changes
-// nothing: same outputs and gradients as one tile per sample and one tile
-// for the whole batch.
+// TestConvTiles checks that the workspace budget (row blocks of im2col,
+// samples per tile of the shifted products) changes nothing.
 func TestConvTiles(t *testing.T) {
 	rng := NewRNG(7, 7)
 	x := param(rng, -1, 1, 5, 3, 6, 6)
-	w := param(rng, -1, 1, 4, 3, 3, 3)
+	w := param(rng, -1, 1, 9, 3, 3, 3) // Cout·K·K > smallOutChannels
 	wt := param(rng, -1, 1, 3, 2, 3, 3)
 	run := func(budget int) [][]float32 {
 		old := ColBudget
@@ -267,42 +269,91 @@ func TestConvTiles(t *testing.T) {
 	}
 }
 
-// TestConvDirect compares Conv2d with the defining sum, in float64.
+// TestConvDirect compares Conv2d (each of its three algorithms: shifted
+// products for stride 1, phase split for stride dividing K, im2col
+// otherwise) with the defining sum in float64.
 func TestConvDirect(t *testing.T) {
 	forEachBLAS(t, func(t *testing.T) {
-		rng := NewRNG(8, 8)
-		N, C, H, W, O, K := 2, 3, 7, 6, 4, 3
-		o := ConvOpts{Stride: 2, Pad: 1, Dilation: 2}
-		x := param(rng, -1, 1, N, C, H, W)
-		w := param(rng, -1, 1, O, C, K, K)
-		b := param(rng, -1, 1, O)
-		tp := NewTape()
-		y := tp.Conv2d(x, w, b, o)
-		OH, OW := ConvOutSize(H, K, o), ConvOutSize(W, K, o)
-		for n := 0; n < N; n++ {
-			for oc := 0; oc < O; oc++ {
-				for i := 0; i < OH; i++ {
-					for j := 0; j < OW; j++ {
-						s := float64(b.Data[oc])
-						for c := 0; c < C; c++ {
-							for u := 0; u < K; u++ {
-								for v := 0; v < K; v++ {
-									ih, iw := i*2-1+u*2, j*2-1+v*2
-									if ih >= 0 && ih < H && iw >= 0 && iw < W {
-										s += float64(w.Data[((oc*C+c)*K+u)*K+v]) * float64(x.Data[((n*C+c)*H+ih)*W+iw])
+		for _, c := range []struct {
+			K int
+			o ConvOpts
+		}{
+			{3, ConvOpts{Stride: 2, Pad: 1, Dilation: 2}}, {4, ConvOpts{Stride: 2, Pad: 1}},
+			{3, ConvOpts{Pad: 1}}, {3, ConvOpts{Pad: 2, Dilation: 2}}, {2, ConvOpts{Stride: 2}},
+			{4, ConvOpts{Stride: 2, Pad: 2}}, {3, ConvOpts{Stride: 3, Pad: 1}},
+			{2, ConvOpts{Stride: 3, Pad: 4, Dilation: 3}}, {3, ConvOpts{Pad: 5}},
+		} {
+			rng := NewRNG(8, 8)
+			N, C, H, W, O, K := 2, 3, 7, 6, 4, c.K
+			o := c.o.norm()
+			x := param(rng, -1, 1, N, C, H, W)
+			w := param(rng, -1, 1, O, C, K, K)
+			b := param(rng, -1, 1, O)
+			tp := NewTape()
+			y := tp.Conv2d(x, w, b, o)
+			OH, OW := ConvOutSize(H, K, o), ConvOutSize(W, K, o)
+			if y.Dim(2) != OH || y.Dim(3) != OW {
+				t.Fatalf("%+v: output %v, want %d×%d", o, y.Shape(), OH, OW)
+			}
+			for n := 0; n < N; n++ {
+				for oc := 0; oc < O; oc++ {
+					for i := 0; i < OH; i++ {
+						for j := 0; j < OW; j++ {
+							s := float64(b.Data[oc])
+							for c := 0; c < C; c++ {
+								for u := 0; u < K; u++ {
+									for v := 0; v < K; v++ {
+										ih, iw := i*o.Stride-o.Pad+u*o.Dilation, j*o.Stride-o.Pad+v*o.Dilation
+										if ih >= 0 && ih < H && iw >= 0 && iw < W {
+											s += float64(w.Data[((oc*C+c)*K+u)*K+v]) * float64(x.Data[((n*C+c)*H+ih)*W+iw])
+										}
 									}
 								}
 							}
-						}
-						got := y.Data[((n*O+oc)*OH+i)*OW+j]
-						if math.Abs(float64(got)-s) > 1e-5*(1+math.Abs(s)) {
-							t.Fatalf("y[%d,%d,%d,%d] = %g, want %g", n, oc, i, j, got, s)
+							got := y.Data[((n*O+oc)*OH+i)*OW+j]
+							if math.Abs(float64(got)-s) > 1e-5*(1+math.Abs(s)) {
+								t.Fatalf("K=%d %+v: y[%d,%d,%d,%d] = %g, want %g", K, o, n, oc, i, j, got, s)
+							}
 						}
 					}
 				}
 			}
 		}
 	})
+}
+
+// TestConvPathsAgree checks that the fast paths give the gradients of the
+// im2col path.
+func TestConvPathsAgree(t *testing.T) {
+	rng := NewRNG(9, 9)
+	x := param(rng, -1, 1, 3, 4, 9, 8)
+	for _, c := range []struct {
+		K int
+		o ConvOpts
+	}{{3, ConvOpts{Pad: 1}}, {4, ConvOpts{Stride: 2, Pad: 1}}, {5, ConvOpts{Pad: 3, Dilation: 2}}} {
+		w := param(rng, -1, 1, 5, 4, c.K, c.K)
+		b := param(rng, -1, 1, 5)
+		run := func(im2col bool) [][]float32 {
+			forceIm2col = im2col
+			defer func() { forceIm2col = false }()
+			for _, p := range []*Tensor{x, w, b} {
+				p.ZeroGrad()
+			}
+			tp := NewTape()
+			y := tp.Conv2d(x, w, b, c.o)
+			tp.BackwardWith(y, y.Data)
+			return [][]float32{append([]float32(nil), y.Data...), append([]float32(nil), x.Grad...),
+				append([]float32(nil), w.Grad...), append([]float32(nil), b.Grad...)}
+		}
+		ref, got := run(true), run(false)
+		for k := range ref {
+			for i := range ref[k] {
+				if d := math.Abs(float64(got[k][i] - ref[k][i])); d > 1e-4*(1+math.Abs(float64(ref[k][i]))) {
+					t.Fatalf("%+v: tensor %d element %d: %g vs im2col %g", c.o, k, i, got[k][i], ref[k][i])
+				}
+			}
+		}
+	}
 }
 
 func ExampleTape() {

@@ -39,30 +39,42 @@ func (tp *Tape) MatMul(a, b *Tensor, transA, transB bool) *Tensor {
 	}
 	y := tp.out(shape, a, b)
 	sa, sb, sy := ar*ac, br*bc, m*n
-	for i := 0; i < batch; i++ {
-		blas.Sgemm(transA, transB, m, n, k, 1, a.Data[i*sa:], ac, b.Data[i*sb:], bc, 0, y.Data[i*sy:], n)
+	// one product: split inside Sgemm; a batch: products spread over workers
+	gemm, each := blas.Sgemm, func(fn func(i int)) { fn(0) }
+	if batch > 1 {
+		gemm = blas.SgemmSerial
+		each = func(fn func(i int)) {
+			sampleWorkers(batch, func(_, lo, hi int) {
+				for i := lo; i < hi; i++ {
+					fn(i)
+				}
+			})
+		}
 	}
+	each(func(i int) {
+		gemm(transA, transB, m, n, k, 1, a.Data[i*sa:], ac, b.Data[i*sb:], bc, 0, y.Data[i*sy:], n)
+	})
 	tp.record(y, func() {
 		ga, gb := tp.grad(a), tp.grad(b)
-		for i := 0; i < batch; i++ {
+		each(func(i int) {
 			g := y.Grad[i*sy:]
 			if ga != nil {
 				// dA = dY·op(B)ᵀ, or its transpose when A was transposed.
 				if !transA {
-					blas.Sgemm(false, !transB, m, k, n, 1, g, n, b.Data[i*sb:], bc, 1, ga[i*sa:], ac)
+					gemm(false, !transB, m, k, n, 1, g, n, b.Data[i*sb:], bc, 1, ga[i*sa:], ac)
 				} else {
-					blas.Sgemm(transB, true, k, m, n, 1, b.Data[i*sb:], bc, g, n, 1, ga[i*sa:], ac)
+					gemm(transB, true, k, m, n, 1, b.Data[i*sb:], bc, g, n, 1, ga[i*sa:], ac)
 				}
 			}
 			if gb != nil {
 				// dB = op(A)ᵀ·dY, or its transpose when B was transposed.
 				if !transB {
-					blas.Sgemm(!transA, false, k, n, m, 1, a.Data[i*sa:], ac, g, n, 1, gb[i*sb:], bc)
+					gemm(!transA, false, k, n, m, 1, a.Data[i*sa:], ac, g, n, 1, gb[i*sb:], bc)
 				} else {
-					blas.Sgemm(true, transA, n, k, m, 1, g, n, a.Data[i*sa:], ac, 1, gb[i*sb:], bc)
+					gemm(true, transA, n, k, m, 1, g, n, a.Data[i*sa:], ac, 1, gb[i*sb:], bc)
 				}
 			}
-		}
+		})
 	})
 	return y
 }

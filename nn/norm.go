@@ -11,6 +11,18 @@ import (
 func (tp *Tape) normSegments(x, gamma, beta *Tensor, units, m, per int, c0 func(u int) int, eps float32) *Tensor {
 	y := tp.out(x.shape, x, gamma, beta)
 	stats := tp.buf(2 * units) // mean, 1/σ per unit
+	// affine returns γ and β of channel c (1 and 0 when absent).
+	affine := func(c int) (float32, float32) {
+		g, b := float32(1), float32(0)
+		if gamma != nil {
+			g = gamma.Data[c]
+		}
+		if beta != nil {
+			b = beta.Data[c]
+		}
+		return g, b
+	}
+	blocks := m / per
 	parallelFor(units, units*m*3, func(lo, hi int) {
 		for u := lo; u < hi; u++ {
 			xs := x.Data[u*m : (u+1)*m]
@@ -26,18 +38,14 @@ func (tp *Tape) normSegments(x, gamma, beta *Tensor, units, m, per int, c0 func(
 			}
 			rstd := 1 / math.Sqrt(q/float64(m)+float64(eps))
 			stats[2*u], stats[2*u+1] = float32(mean), float32(rstd)
-			ys := y.Data[u*m : (u+1)*m]
-			mf, rf := float32(mean), float32(rstd)
-			c := c0(u)
-			for i, v := range xs {
-				h := (v - mf) * rf
-				if gamma != nil {
-					h *= gamma.Data[c+i/per]
+			mf, rf, c := float32(mean), float32(rstd), c0(u)
+			for j := 0; j < blocks; j++ {
+				g, b := affine(c + j)
+				sc, sh := rf*g, b-mf*rf*g
+				ys, xb := y.Data[u*m+j*per:u*m+(j+1)*per], xs[j*per:(j+1)*per]
+				for i, v := range xb {
+					ys[i] = v*sc + sh
 				}
-				if beta != nil {
-					h += beta.Data[c+i/per]
-				}
-				ys[i] = h
 			}
 		}
 	})
@@ -53,14 +61,19 @@ func (tp *Tape) normSegments(x, gamma, beta *Tensor, units, m, per int, c0 func(
 		// parameter gradients serially (units share channels)
 		if gg != nil || gb != nil {
 			for u := 0; u < units; u++ {
-				xs, gs := x.Data[u*m:(u+1)*m], y.Grad[u*m:(u+1)*m]
 				mf, rf, c := stats[2*u], stats[2*u+1], c0(u)
-				for i, v := range xs {
+				for j := 0; j < blocks; j++ {
+					xb, gs := x.Data[u*m+j*per:u*m+(j+1)*per], y.Grad[u*m+j*per:u*m+(j+1)*per]
+					var sg, sgx float32
+					for i, v := range xb {
+						sg += gs[i]
+						sgx += gs[i] * (v - mf)
+					}
 					if gg != nil {
-						gg[c+i/per] += gs[i] * (v - mf) * rf
+						gg[c+j] += sgx * rf
 					}
 					if gb != nil {
-						gb[c+i/per] += gs[i]
+						gb[c+j] += sg
 					}
 				}
 			}
@@ -70,24 +83,28 @@ func (tp *Tape) normSegments(x, gamma, beta *Tensor, units, m, per int, c0 func(
 		}
 		parallelFor(units, units*m*4, func(lo, hi int) {
 			for u := lo; u < hi; u++ {
-				xs, gs, gxs := x.Data[u*m:(u+1)*m], y.Grad[u*m:(u+1)*m], gx[u*m:(u+1)*m]
 				mf, rf, c := stats[2*u], stats[2*u+1], c0(u)
 				var sd, sdx float64
-				for i, v := range xs {
-					d := gs[i]
-					if gamma != nil {
-						d *= gamma.Data[c+i/per]
+				for j := 0; j < blocks; j++ {
+					g, _ := affine(c + j)
+					xb, gs := x.Data[u*m+j*per:u*m+(j+1)*per], y.Grad[u*m+j*per:u*m+(j+1)*per]
+					var a, bx float32
+					for i, v := range xb {
+						a += gs[i]
+						bx += gs[i] * (v - mf)
 					}
-					sd += float64(d)
-					sdx += float64(d * (v - mf) * rf)
+					sd += float64(a * g)
+					sdx += float64(bx * g * rf)
 				}
 				md, mdx := float32(sd/float64(m)), float32(sdx/float64(m))
-				for i, v := range xs {
-					d := gs[i]
-					if gamma != nil {
-						d *= gamma.Data[c+i/per]
+				for j := 0; j < blocks; j++ {
+					g, _ := affine(c + j)
+					xb, gs := x.Data[u*m+j*per:u*m+(j+1)*per], y.Grad[u*m+j*per:u*m+(j+1)*per]
+					gxs := gx[u*m+j*per : u*m+(j+1)*per]
+					k := rf * mdx
+					for i, v := range xb {
+						gxs[i] += rf * (gs[i]*g - md - (v-mf)*k)
 					}
-					gxs[i] += rf * (d - md - (v-mf)*rf*mdx)
 				}
 			}
 		})

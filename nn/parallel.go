@@ -6,12 +6,12 @@ import (
 	"github.com/galforge/galforge/nn/blas"
 )
 
-// Threads returns the thread count used by nn's parallel loops and by the
-// BLAS library (GALFORGE_THREADS, else GOMAXPROCS).
+// Threads returns how many goroutines nn's parallel loops and matrix
+// products use (GALFORGE_THREADS, else GOMAXPROCS).
 func Threads() int { return blas.Threads() }
 
-// SetThreads sets the thread count of nn's parallel loops and of the BLAS
-// library; n < 1 means GOMAXPROCS.
+// SetThreads sets how many goroutines nn's parallel loops and matrix
+// products use; n < 1 means GOMAXPROCS.
 func SetThreads(n int) { blas.SetThreads(n) }
 
 // BLASName reports the BLAS library in use, for `galforge version`.

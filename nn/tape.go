@@ -59,6 +59,13 @@ func (tp *Tape) Reset() {
 	tp.used = tp.used[:0]
 }
 
+// Release drops every buffer the tape holds (after a Reset), for a tape that
+// saw many different shapes: buffers are pooled by exact length.
+func (tp *Tape) Release() {
+	tp.Reset()
+	clear(tp.free)
+}
+
 // buf returns an uninitialised buffer of n values owned by the tape.
 func (tp *Tape) buf(n int) []float32 {
 	var b []float32

@@ -45,7 +45,10 @@ func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
 
 // String describes the tensor briefly.
 func (t *Tensor) String() string {
-	return fmt.Sprintf("Tensor%s%v", map[bool]string{true: "(" + t.Name + ")", false: ""}[t.Name != ""], t.shape)
+	if t.Name != "" {
+		return fmt.Sprintf("Tensor(%s)%v", t.Name, t.shape)
+	}
+	return fmt.Sprintf("Tensor%v", t.shape)
 }
 
 // Item returns the single value of a one-element tensor.
@@ -146,4 +149,17 @@ func MaxAbs(x []float32) float32 {
 		m = max(m, float32(math.Abs(float64(v))))
 	}
 	return m
+}
+
+// SetTrainable turns gradient tracking of parameters on or off. With it off
+// (e.g. a GAN critic during the generator's step) no gradient is computed
+// for or accumulated into them, while gradients still flow through them to
+// earlier tensors.
+func SetTrainable(params []*Tensor, on bool) {
+	for _, p := range params {
+		p.requiresGrad = on
+		if on && p.Grad == nil {
+			p.Grad = make([]float32, len(p.Data))
+		}
+	}
 }

@@ -100,7 +100,7 @@ func trainSteps(m *classifier, opt Optimizer, tp *Tape, from, to int, xs, ys []f
 func TestLearnsProfiles(t *testing.T) {
 	forEachBLAS(t, func(t *testing.T) {
 		xs, ys := stamps(NewRNG(11, 0), 1024)
-		m, _ := trainClassifier(1, 400, xs, ys)
+		m, _ := trainClassifier(1, 200, xs, ys)
 		tx, ty := stamps(NewRNG(12, 0), 400)
 		tp := NewTape()
 		tp.NoGrad, tp.Training = true, false
@@ -122,7 +122,9 @@ func TestLearnsProfiles(t *testing.T) {
 // TestDeterministicTraining checks same seed, same bytes, and that a run
 // checkpointed and resumed (model + Adam state) ends bit-identical to an
 // uninterrupted one.
-func TestDeterministicTraining(t *testing.T) {
+func TestDeterministicTraining(t *testing.T) { forEachBLAS(t, testDeterministicTraining) }
+
+func testDeterministicTraining(t *testing.T) {
 	xs, ys := stamps(NewRNG(11, 0), 256)
 	a, _ := trainClassifier(3, 30, xs, ys)
 	b, optB := trainClassifier(3, 30, xs, ys)
@@ -260,5 +262,42 @@ func TestTapeReusesBuffers(t *testing.T) {
 	// Closures and tensor headers still allocate; the float buffers must not.
 	if perStep > bufBytes/4 {
 		t.Errorf("%d bytes allocated per step for %d bytes of buffers: buffers are not reused", perStep, bufBytes)
+	}
+}
+
+func TestSinusoidalEmbedding(t *testing.T) {
+	tp := NewTape()
+	e := tp.SinusoidalEmbedding([]float32{0, 2}, 4)
+	// ω = (1, 10000^(−1/2) = 0.01); row t: sin(t), sin(0.01t), cos(t), cos(0.01t)
+	want := []float64{0, 0, 1, 1, math.Sin(2), math.Sin(0.02), math.Cos(2), math.Cos(0.02)}
+	for i, w := range want {
+		if math.Abs(float64(e.Data[i])-w) > 1e-6 {
+			t.Fatalf("embedding %v, want %v", e.Data, want)
+		}
+	}
+}
+
+func TestSetTrainable(t *testing.T) {
+	rng := NewRNG(5, 0)
+	fc := NewLinear("fc", 3, 2, true, rng)
+	x := param(rng, -1, 1, 4, 3)
+	SetTrainable(fc.Params(), false)
+	tp := NewTape()
+	tp.Backward(tp.Sum(fc.Forward(tp, x)))
+	if MaxAbs(fc.W.Grad) != 0 || MaxAbs(fc.B.Grad) != 0 {
+		t.Error("frozen parameters received gradients")
+	}
+	// d Σ(x·Wᵀ)/dx[i,k] = Σ_o W[o,k]
+	for k := 0; k < 3; k++ {
+		want := fc.W.Data[k] + fc.W.Data[3+k]
+		if math.Abs(float64(x.Grad[k]-want)) > 1e-6 {
+			t.Fatalf("input gradient %v, want column sums of W", x.Grad[:3])
+		}
+	}
+	SetTrainable(fc.Params(), true)
+	tp.Reset()
+	tp.Backward(tp.Sum(fc.Forward(tp, x)))
+	if fc.B.Grad[0] != 4 {
+		t.Errorf("bias gradient %g, want 4 (batch of 4)", fc.B.Grad[0])
 	}
 }

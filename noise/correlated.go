@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
 )
 
@@ -208,7 +209,7 @@ func (c *Correlated) Convolve(kernel *pix.Image) (*Correlated, error) {
 	}
 	// Output half-sizes: ξ's plus the kernel autocorrelation's.
 	hx, hy := xi.Nx/2+kernel.Nx-1, xi.Ny/2+kernel.Ny-1
-	n := goodSize(max(2*hx+1, 2*hy+1))
+	n := fft.GoodSize(max(2*hx+1, 2*hy+1))
 	if n > MaxGrid {
 		return nil, fmt.Errorf("noise: Convolve: FFT grid %d exceeds %d", n, MaxGrid)
 	}
@@ -216,7 +217,7 @@ func (c *Correlated) Convolve(kernel *pix.Image) (*Correlated, error) {
 	a := make([]complex128, n*n)
 	for j := 0; j < xi.Ny; j++ {
 		for i := 0; i < xi.Nx; i++ {
-			a[wrap(j-xi.Ny/2, n)*n+wrap(i-xi.Nx/2, n)] = complex(xi.At(i, j), 0)
+			a[fft.Wrap(j-xi.Ny/2, n)*n+fft.Wrap(i-xi.Nx/2, n)] = complex(xi.At(i, j), 0)
 		}
 	}
 	k := make([]complex128, n*n)
@@ -225,17 +226,17 @@ func (c *Correlated) Convolve(kernel *pix.Image) (*Correlated, error) {
 			k[j*n+i] = complex(kernel.At(i, j), 0)
 		}
 	}
-	fft2(a, n, true)
-	fft2(k, n, true)
+	fft.Forward2(a, n, n)
+	fft.Forward2(k, n, n)
 	for m := range a {
 		kr, ki := real(k[m]), imag(k[m])
 		a[m] *= complex(kr*kr+ki*ki, 0)
 	}
-	fft2(a, n, false)
+	fft.Inverse2(a, n, n)
 	out := pix.New(2*hx+1, 2*hy+1, kernel.Scale)
 	for j := -hy; j <= hy; j++ {
 		for i := -hx; i <= hx; i++ {
-			out.Set(i+hx, j+hy, real(a[wrap(j, n)*n+wrap(i, n)]))
+			out.Set(i+hx, j+hy, real(a[fft.Wrap(j, n)*n+fft.Wrap(i, n)]))
 		}
 	}
 	return NewCorrelated(out)
@@ -253,7 +254,7 @@ func (c *Correlated) Filter(scale float64, size int, gain2 func(kx, ky float64) 
 	if err != nil {
 		return nil, fmt.Errorf("noise: Filter: %w", err)
 	}
-	n := goodSize(max(2*max(xi.Nx, xi.Ny), size))
+	n := fft.GoodSize(max(2*max(xi.Nx, xi.Ny), size))
 	if n > MaxGrid {
 		return nil, fmt.Errorf("noise: Filter: FFT grid %d exceeds %d", n, MaxGrid)
 	}
@@ -264,9 +265,9 @@ func (c *Correlated) Filter(scale float64, size int, gain2 func(kx, ky float64) 
 	a := make([]complex128, n*n)
 	dk := 2 * math.Pi / (float64(n) * scale)
 	for j := 0; j < n; j++ {
-		ky := dk * float64(freq(j, n))
+		ky := dk * float64(fft.Freq(j, n))
 		for i := 0; i < n; i++ {
-			kx := dk * float64(freq(i, n))
+			kx := dk * float64(fft.Freq(i, n))
 			g := gain2(kx, ky)
 			if math.IsNaN(g) || math.IsInf(g, 0) || g < 0 {
 				return nil, fmt.Errorf("noise: Filter: gain2(%g, %g) = %g: must be finite and >= 0", kx, ky, g)
@@ -274,12 +275,12 @@ func (c *Correlated) Filter(scale float64, size int, gain2 func(kx, ky float64) 
 			a[j*n+i] = complex(g*p[j*n+i], 0)
 		}
 	}
-	fft2(a, n, false)
+	fft.Inverse2(a, n, n)
 	h := (n - 1) / 2
 	out := pix.New(2*h+1, 2*h+1, scale)
 	for j := -h; j <= h; j++ {
 		for i := -h; i <= h; i++ {
-			out.Set(i+h, j+h, real(a[wrap(j, n)*n+wrap(i, n)]))
+			out.Set(i+h, j+h, real(a[fft.Wrap(j, n)*n+fft.Wrap(i, n)]))
 		}
 	}
 	return NewCorrelated(out)
@@ -300,10 +301,10 @@ func (c *Correlated) PowerOnGrid(n int, scale float64) ([]float64, error) {
 	a := make([]complex128, n*n)
 	for j := 0; j < xi.Ny; j++ {
 		for i := 0; i < xi.Nx; i++ {
-			a[wrap(j-xi.Ny/2, n)*n+wrap(i-xi.Nx/2, n)] += complex(xi.At(i, j), 0)
+			a[fft.Wrap(j-xi.Ny/2, n)*n+fft.Wrap(i-xi.Nx/2, n)] += complex(xi.At(i, j), 0)
 		}
 	}
-	fft2(a, n, true)
+	fft.Forward2(a, n, n)
 	p := make([]float64, n*n)
 	for m, v := range a {
 		p[m] = real(v) // ξ is symmetric, so the DFT is real
@@ -319,7 +320,7 @@ func (c *Correlated) workGrid(img *pix.Image) (int, error) {
 	}
 	ex, ey := c.extent()
 	h := int(math.Ceil(math.Max(ex, ey) / img.Scale))
-	n := goodSize(max(img.Nx, img.Ny) + h + 1)
+	n := fft.GoodSize(max(img.Nx, img.Ny) + h + 1)
 	if n > MaxGrid {
 		return 0, fmt.Errorf("noise: %dx%d image with a correlation length of %d pixels needs an FFT grid of %d, more than %d", img.Nx, img.Ny, h, n, MaxGrid)
 	}
@@ -334,11 +335,11 @@ func addField(img *pix.Image, p []float64, n int, rng *rand.Rand) {
 	for i := range a {
 		a[i] = complex(rng.NormFloat64(), 0)
 	}
-	fft2(a, n, true)
+	fft.Forward2(a, n, n)
 	for m := range a {
 		a[m] *= complex(math.Sqrt(math.Max(p[m], 0)), 0)
 	}
-	fft2(a, n, false)
+	fft.Inverse2(a, n, n)
 	for j := 0; j < img.Ny; j++ {
 		for i := 0; i < img.Nx; i++ {
 			img.Pix[j*img.Stride+i] += real(a[j*n+i])
@@ -396,7 +397,7 @@ func (c *Correlated) Symmetrize(img *pix.Image, order int, rng *rand.Rand) (adde
 		for j := 0; j < n; j++ {
 			for i := 0; i < n; i++ {
 				// k = (i, j) rotated by 90°: (−j, i); 180° equals k → −k, where P is the same.
-				r := wrap(i, n)*n + wrap(-j, n)
+				r := fft.Wrap(i, n)*n + fft.Wrap(-j, n)
 				m := j*n + i
 				add[m] = math.Max(p[m], p[r]) - p[m]
 			}
@@ -439,7 +440,7 @@ func EstimateCorrelation(img *pix.Image, hx, hy int) (*pix.Image, error) {
 	if hx < 0 || hy < 0 || hx >= img.Nx || hy >= img.Ny {
 		return nil, fmt.Errorf("noise: EstimateCorrelation: lags ±%d, ±%d must be below the image size %dx%d", hx, hy, img.Nx, img.Ny)
 	}
-	n := goodSize(max(img.Nx+hx, img.Ny+hy))
+	n := fft.GoodSize(max(img.Nx+hx, img.Ny+hy))
 	if n > MaxGrid {
 		return nil, fmt.Errorf("noise: EstimateCorrelation: FFT grid %d exceeds %d", n, MaxGrid)
 	}
@@ -456,16 +457,16 @@ func EstimateCorrelation(img *pix.Image, hx, hy int) (*pix.Image, error) {
 			a[j*n+i] = complex(img.At(i, j)-mean, 0)
 		}
 	}
-	fft2(a, n, true)
+	fft.Forward2(a, n, n)
 	for m, v := range a {
 		a[m] = complex(real(v)*real(v)+imag(v)*imag(v), 0)
 	}
-	fft2(a, n, false)
+	fft.Inverse2(a, n, n)
 	out := pix.New(2*hx+1, 2*hy+1, img.Scale)
 	for j := -hy; j <= hy; j++ {
 		for i := -hx; i <= hx; i++ {
 			pairs := float64((img.Nx - abs(i)) * (img.Ny - abs(j)))
-			out.Set(i+hx, j+hy, real(a[wrap(j, n)*n+wrap(i, n)])/pairs)
+			out.Set(i+hx, j+hy, real(a[fft.Wrap(j, n)*n+fft.Wrap(i, n)])/pairs)
 		}
 	}
 	return out, nil

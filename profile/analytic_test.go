@@ -457,3 +457,72 @@ func TestConvolutionXValue(t *testing.T) {
 		t.Errorf("Deconvolve: XValue %g flux %g", d.XValue(0, 0), d.Flux())
 	}
 }
+
+// TestAccuracyTradeoff: the FFT route under GalSim-like, default and
+// strict Accuracy against a very strict reference, for the exponential ⊗
+// Moffat case of the GalSim set.
+func TestAccuracyTradeoff(t *testing.T) {
+	must := musts(t)
+	p := must(Compose(must(ExponentialHLR(0.6, 1000)), must(Moffat(3, 0.7, 1)), ObjectTransform{G1: 0.2, G2: 0.1}))
+	draw := func(acc *Accuracy) (*pix.Image, time.Duration) {
+		img := pix.New(48, 48, 0.2)
+		t0 := time.Now()
+		if err := Draw(p, img, DrawOptions{Accuracy: acc, Offset: [2]float64{0.3, 0.1}}); err != nil {
+			t.Fatal(err)
+		}
+		return img, time.Since(t0)
+	}
+	ref, _ := draw(&Accuracy{FoldingThreshold: 1e-7, MaxKThreshold: 1e-9, MaximumFFTSize: 8192})
+	peak, _, _ := ref.Max()
+	var prev float64 = math.Inf(1)
+	for _, c := range []struct {
+		name string
+		acc  *Accuracy
+	}{
+		{"GalSim-like (5e-3, 1e-3)", &Accuracy{FoldingThreshold: 5e-3, MaxKThreshold: 1e-3}},
+		{"default (2e-3, 1e-4)", nil},
+		{"strict (5e-4, 1e-5)", &Accuracy{FoldingThreshold: 5e-4, MaxKThreshold: 1e-5}},
+	} {
+		img, el := draw(c.acc)
+		d := maxDiff(img, ref) / peak
+		t.Logf("%-26s max |d| = %.2e of peak, %v", c.name, d, el)
+		if d > prev*1.01 {
+			t.Errorf("%s: error %.3g is not below the looser setting's %.3g", c.name, d, prev)
+		}
+		if c.acc == nil && d > 1e-4 {
+			t.Errorf("default accuracy: error %.3g of peak, want <= 1e-4", d)
+		}
+		prev = d
+	}
+}
+
+// TestConcurrentDraw: profiles and their lazily built tables are safe for
+// concurrent use, and drawing is deterministic.
+func TestConcurrentDraw(t *testing.T) {
+	must := musts(t)
+	src := pix.New(21, 21, 0.05)
+	if err := Draw(must(Gaussian(0.1, 1)), src, DrawOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := must(Compose(Add(must(Sersic(2.2, 0.4, 10)), must(NewInterpolatedImage(src, InterpOptions{}))),
+		must(Moffat(3.3, 0.6, 1)), ObjectTransform{G1: 0.1}))
+	const n = 4
+	imgs := make([]*pix.Image, n)
+	errs := make(chan error, n)
+	for i := range imgs {
+		imgs[i] = pix.New(40, 40, 0.2)
+		go func(img *pix.Image) { errs <- Draw(p, img, DrawOptions{}) }(imgs[i])
+	}
+	for range imgs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i < n; i++ {
+		for k := range imgs[0].Pix {
+			if imgs[i].Pix[k] != imgs[0].Pix[k] {
+				t.Fatalf("draw %d differs from draw 0 at pixel %d", i, k)
+			}
+		}
+	}
+}

@@ -55,7 +55,7 @@
 //     interpolated images): the product of the Fourier transforms (times
 //     the pixel's sinc for Auto) is sampled on a grid of spacing
 //     dk = 2π/(N·scale) out to MaxK, aliased (wrapped) into the N×N
-//     Nyquist box and inverse-transformed with gonum's dsp/fourier. N is the
+//     Nyquist box and inverse-transformed (internal/fft). N is the
 //     smallest 2^a·3^b·5^c at least max(Nx, Ny, 2π/(StepK·scale)), where
 //     StepK = π/R and R encloses all but Accuracy.FoldingThreshold of the
 //     flux. N may not exceed Accuracy.MaximumFFTSize (galforge's rule;
@@ -74,11 +74,12 @@
 //
 // # Speed
 //
-// Tabulated transforms (Sérsic per n and truncation, Moffat per β and
-// truncation, Kolmogorov) are built once per process and cached; building
+// Profiles are immutable and safe for concurrent use. Tabulated transforms
+// (Sérsic per n and truncation, Moffat per β and truncation, Kolmogorov)
+// are built lazily, once per process, and cached; building
 // a profile is then cheap, so surveys build one per stamp. FFTs of
-// power-of-two sizes use galforge's radix-2 transform (five times faster
-// than gonum's for 64 points), other sizes gonum's dsp/fourier. For the
+// power-of-two sizes use the radix-2 path of internal/fft (about 2.6 times
+// faster than gonum's for 64 points), other sizes gonum's dsp/fourier. For the
 // stamps of bench/render.sh most of the time goes into evaluating the
 // transforms on the k grid (spline look-ups of the Sérsic and Moffat
 // tables, the quintic k interpolation of real-galaxy images), then the

@@ -7,8 +7,8 @@ import (
 	"math/cmplx"
 	"sync"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // Method selects how Draw treats the pixel response.
@@ -218,7 +218,7 @@ func drawReal(p Profile, img *pix.Image, cx, cy float64, m Method, acc *Accuracy
 // drawFFTSize is the FFT size Draw uses for at least n points: a power of
 // two (fast radix-2 path) unless 2^a·3^b·5^c is more than 25% smaller.
 func drawFFTSize(n int) int {
-	g := goodFFTSize(n)
+	g := fft.GoodSize(max(n, 2))
 	p := 1
 	for p < n {
 		p <<= 1
@@ -229,54 +229,20 @@ func drawFFTSize(n int) int {
 	return g
 }
 
-// goodFFTSize is the smallest 2^a·3^b·5^c >= n.
-func goodFFTSize(n int) int {
-	if n < 2 {
-		return 2
-	}
-	for m := n; ; m++ {
-		r := m
-		for _, f := range []int{2, 3, 5} {
-			for r%f == 0 {
-				r /= f
-			}
-		}
-		if r == 1 {
-			return m
-		}
-	}
-}
-
-// fftPlan holds the gonum transforms and scratch space for one size.
+// fftPlan holds the 1-D transform and scratch space for one size.
 type fftPlan struct {
 	n    int
-	c    *fourier.CmplxFFT // general sizes
-	r2   *radix2           // powers of two
-	col  []complex128
+	f    *fft.Plan
 	row  []complex128
 	half []complex128 // N rows x (N/2+1) columns, row-major
-}
-
-// inverse transforms x in place (unnormalised, exp(+i...)).
-func (pl *fftPlan) inverse(x []complex128) {
-	if pl.r2 != nil {
-		pl.r2.inverse(x)
-	} else {
-		pl.c.Sequence(x, x)
-	}
 }
 
 var fftPools sync.Map // int -> *sync.Pool
 
 func getPlan(n int) *fftPlan {
 	v, _ := fftPools.LoadOrStore(n, &sync.Pool{New: func() any {
-		pl := &fftPlan{n: n, col: make([]complex128, n), row: make([]complex128, n),
-			half: make([]complex128, n*(n/2+1))}
-		if isPow2(n) {
-			pl.r2 = newRadix2(n)
-		} else {
-			pl.c = fourier.NewCmplxFFT(n)
-		}
+		pl := &fftPlan{n: n, row: make([]complex128, n),
+			half: make([]complex128, n*(n/2+1)), f: fft.NewPlan(n)}
 		return pl
 	}})
 	pl := v.(*sync.Pool).Get().(*fftPlan)
@@ -337,14 +303,14 @@ func drawFFT(p Profile, img *pix.Image, cx, cy float64, withPixel bool, acc *Acc
 	// The kx indices whose bins fall in the stored half plane.
 	var qs []int
 	for q := -nk; q <= nk; q++ {
-		if ((q%n)+n)%n < nh {
+		if fft.Wrap(q, n) < nh {
 			qs = append(qs, q)
 		}
 	}
 	kmax2 := maxK * maxK
 	for r := -nk; r <= nk; r++ {
 		ky := float64(r) * dk
-		row := pl.half[((r%n)+n)%n*nh:]
+		row := pl.half[fft.Wrap(r, n)*nh:]
 		pyr := py[r+nk] * complex(sx[r+nk], 0)
 		for _, q := range qs {
 			kx := float64(q) * dk
@@ -352,21 +318,13 @@ func drawFFT(p Profile, img *pix.Image, cx, cy float64, withPixel bool, acc *Acc
 				continue
 			}
 			f := p.KValue(kx, ky) * px[q+nk] * pyr
-			row[((q%n)+n)%n] += f * complex(sx[q+nk], 0)
+			row[fft.Wrap(q, n)] += f * complex(sx[q+nk], 0)
 		}
 	}
 	// Inverse transform: columns (complex, along ky), then rows, two real
 	// rows at a time: z = x_j + i x_{j+1} has the spectrum
 	// Z[q] = X_j[q] + i X_{j+1}[q], each X Hermitian.
-	for c := 0; c < nh; c++ {
-		for r := 0; r < n; r++ {
-			pl.col[r] = pl.half[r*nh+c]
-		}
-		pl.inverse(pl.col)
-		for r := 0; r < n; r++ {
-			pl.half[r*nh+c] = pl.col[r]
-		}
-	}
+	pl.f.InverseColumns(pl.half, nh, nh)
 	norm := 1 / float64(n*n)
 	for j := 0; j < img.Ny; j += 2 {
 		a := pl.half[j*nh : (j+1)*nh]
@@ -390,7 +348,7 @@ func drawFFT(p Profile, img *pix.Image, cx, cy float64, withPixel bool, acc *Acc
 			}
 			z[q] = xa + complex(-imag(xb), real(xb))
 		}
-		pl.inverse(z)
+		pl.f.Inverse(z)
 		for i := 0; i < img.Nx; i++ {
 			store(img, i, j, real(z[i])*norm, add)
 			if j+1 < img.Ny {

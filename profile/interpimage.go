@@ -7,6 +7,7 @@ import (
 	"math/cmplx"
 	"sync"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -38,10 +39,11 @@ type interpImage struct {
 	pad      float64
 	rStep    float64 // radius enclosing the flux, arcsec
 	kOnce    sync.Once
-	p        int          // padded DFT size
-	d        []complex128 // P rows × (P/2+1) columns
-	ic, jc   int          // grid origin pixel
-	dxs, dys float64      // (cx-ic)·s, (cy-jc)·s
+	p        int         // padded DFT size
+	d        []complex64 // P rows × (P/2+1) columns (float32: 6e-8 relative)
+	ringMax  []float64   // max |F(k)| over |k| in [n dk, (n+1) dk)
+	ic, jc   int         // grid origin pixel
+	dxs, dys float64     // (cx-ic)·s, (cy-jc)·s
 }
 
 // NewInterpolatedImage turns img into a profile: the surface brightness
@@ -118,6 +120,9 @@ func NewInterpolatedImage(img *pix.Image, opt InterpOptions) (Profile, error) {
 		}
 		m.flux = opt.Flux
 	}
+	if ps := fft.GalSimSize(int(math.Ceil(pad * float64(max(img.Nx, img.Ny))))); ps > maxPadSize {
+		return nil, fmt.Errorf("profile: interpolated image: %dx%d pixels padded %g times need a %d² DFT grid, above %d; crop the image or lower pad_factor", img.Nx, img.Ny, pad, ps, maxPadSize)
+	}
 	m.cx, m.cy = img.Center()
 	m.rStep = (float64(max(m.nx, m.ny))/2 + float64(m.xi.Support())) * s
 	return m, nil
@@ -146,36 +151,55 @@ func (m *interpImage) XValue(x, y float64) float64 {
 	return sum / (m.s * m.s)
 }
 
+// maxPadSize bounds the padded DFT grid (8192²/2 complex64 values: 256 MiB).
+const maxPadSize = 8192
+
 // build computes the padded DFT D on its Hermitian half grid.
 func (m *interpImage) build() {
-	p := goodFFTSize(int(math.Ceil(m.pad * float64(max(m.nx, m.ny)))))
+	p := fft.GalSimSize(int(math.Ceil(m.pad * float64(max(m.nx, m.ny)))))
 	m.p = p
 	nh := p/2 + 1
 	m.ic, m.jc = int(math.Floor(m.cx)), int(math.Floor(m.cy))
 	m.dxs = (m.cx - float64(m.ic)) * m.s
 	m.dys = (m.cy - float64(m.jc)) * m.s
-	m.d = make([]complex128, p*nh)
+	d := make([]complex128, p*nh)
 	rf := fourier.NewFFT(p)
 	row := make([]float64, p)
 	coef := make([]complex128, nh)
 	for j := 0; j < m.ny; j++ {
 		clear(row)
 		for i := 0; i < m.nx; i++ {
-			row[((i-m.ic)%p+p)%p] = m.a[j*m.nx+i]
+			row[fft.Wrap(i-m.ic, p)] = m.a[j*m.nx+i]
 		}
 		rf.Coefficients(coef, row)
-		r := ((j-m.jc)%p + p) % p
-		copy(m.d[r*nh:(r+1)*nh], coef)
+		r := fft.Wrap(j-m.jc, p)
+		copy(d[r*nh:(r+1)*nh], coef)
 	}
-	cf := fourier.NewCmplxFFT(p)
-	col := make([]complex128, p)
-	for c := 0; c < nh; c++ {
-		for r := 0; r < p; r++ {
-			col[r] = m.d[r*nh+c]
+	fft.NewPlan(p).ForwardColumns(d, nh, nh)
+	m.d = make([]complex64, len(d))
+	for i, v := range d {
+		m.d[i] = complex64(v)
+	}
+	// The largest |F| in each ring of the Nyquist box, for MaxK.
+	m.ringMax = make([]float64, p/2+1)
+	uq := make([]float64, nh)
+	for q := range uq {
+		uq[q] = math.Abs(m.xi.U(float64(q) / float64(p)))
+	}
+	for r := 0; r < p; r++ {
+		rr := r
+		if r > p/2 {
+			rr = p - r
 		}
-		cf.Coefficients(col, col)
-		for r := 0; r < p; r++ {
-			m.d[r*nh+c] = col[r]
+		ur := math.Abs(m.xi.U(float64(rr) / float64(p)))
+		for q := 0; q < nh; q++ {
+			n := int(math.Sqrt(float64(q*q + rr*rr)))
+			if n > p/2 {
+				continue
+			}
+			if v := cmplx.Abs(d[r*nh+q]) * uq[q] * ur; v > m.ringMax[n] {
+				m.ringMax[n] = v
+			}
 		}
 	}
 }
@@ -194,7 +218,7 @@ func (m *interpImage) KValue(kx, ky float64) complex128 {
 	for b := -n + 1; b <= n; b++ {
 		k := b + n - 1
 		wy[k] = m.ki.X(ty - float64(qy+b))
-		r := ((qy+b)%p + p) % p
+		r := fft.Wrap(qy+b, p)
 		ry[k] = r * nh
 		rm[k] = ((p - r) % p) * nh
 	}
@@ -204,17 +228,18 @@ func (m *interpImage) KValue(kx, ky float64) complex128 {
 		if wx == 0 {
 			continue
 		}
-		q := ((qx+a)%p + p) % p
+		q := fft.Wrap(qx+a, p)
 		var c complex128
 		if q < nh {
 			for k := 0; k < 2*n; k++ {
-				c += m.d[ry[k]+q] * complex(wy[k], 0)
+				v := m.d[ry[k]+q]
+				c += complex(float64(real(v))*wy[k], float64(imag(v))*wy[k])
 			}
 		} else {
 			q = p - q
 			for k := 0; k < 2*n; k++ {
 				v := m.d[rm[k]+q]
-				c += complex(real(v)*wy[k], -imag(v)*wy[k])
+				c += complex(float64(real(v))*wy[k], -float64(imag(v))*wy[k])
 			}
 		}
 		sum += c * complex(wx, 0)
@@ -228,9 +253,23 @@ func (m *interpImage) KValue(kx, ky float64) complex128 {
 
 func (m *interpImage) MaxK() float64  { return m.maxK(&DefaultAccuracy) }
 func (m *interpImage) StepK() float64 { return m.stepK(&DefaultAccuracy) }
+
+// maxK is where |F| last exceeds MaxKThreshold·|flux| inside the image's
+// Nyquist box, capped at the Nyquist wavenumber π/scale: beyond it the
+// transform holds only the interpolant's images of the band (GalSim's
+// calculate_maxk does the same).
 func (m *interpImage) maxK(acc *Accuracy) float64 {
-	return 2 * math.Pi * maxU(m.xi, acc.MaxKThreshold) / m.s
+	limit := math.Min(2*math.Pi*maxU(m.xi, acc.MaxKThreshold)/m.s, math.Pi/m.s)
+	m.kOnce.Do(m.build)
+	thr := acc.MaxKThreshold * math.Abs(m.flux)
+	n := len(m.ringMax) - 1
+	for n >= 0 && m.ringMax[n] <= thr {
+		n--
+	}
+	dk := 2 * math.Pi / (float64(m.p) * m.s)
+	return math.Min(float64(n+2)*dk, limit)
 }
+
 func (m *interpImage) stepK(*Accuracy) float64 { return math.Pi / m.rStep }
 
 // RealGalaxy returns the first half of the real-galaxy recipe: the galaxy

@@ -25,6 +25,9 @@ type FileOptions struct {
 	// positions in a field (default 48 pixels).
 	StampSize int
 	Detect    DetectOptions
+	// FixNoise symmetrises the noise in metacal (MetacalOptions.NoiseSigma)
+	// at each stamp's background rms, with the object index as the seed.
+	FixNoise bool
 }
 
 // MeasureFile measures every object of a FITS image: each plane of a
@@ -87,7 +90,7 @@ func MeasureFile(opt FileOptions) ([]Measurement, error) {
 			return nil, fmt.Errorf("shapes: catalog %s has %d rows for %d stamps in %s", opt.Catalog, len(cx), planes, opt.Image)
 		}
 		var mp *MetacalPSF
-		if opt.Method == MethodMetacal && cx == nil {
+		if opt.Method == MethodMetacal {
 			// one prepared PSF for all the stamps of the cube
 			if mp, err = NewMetacalPSF(psf, axes[0], axes[1], MetacalOptions{}); err != nil {
 				return nil, fmt.Errorf("shapes: PSF %s: %w", opt.PSF, err)
@@ -102,7 +105,12 @@ func MeasureFile(opt FileOptions) ([]Measurement, error) {
 			if cx != nil {
 				guess = &[2]float64{cx[k], cy[k]}
 			}
-			m := measureStamp(toPix(im), psf, opt.Method, guess, mp)
+			st := toPix(im)
+			mk := mp
+			if mp != nil && opt.FixNoise {
+				mk = mp.WithNoise(MetacalNoise(st), uint64(k))
+			}
+			m := measureStamp(st, psf, opt.Method, guess, mk)
 			m.ID = k
 			out = append(out, m)
 		}
@@ -113,11 +121,23 @@ func MeasureFile(opt FileOptions) ([]Measurement, error) {
 		return nil, fmt.Errorf("shapes: %s: %w", opt.Image, err)
 	}
 	field := toPix(im)
-	bg, _ := Background(field)
+	bg, noise := Background(field)
+	var mp *MetacalPSF
+	if opt.Method == MethodMetacal {
+		if mp, err = NewMetacalPSF(psf, size, size, MetacalOptions{}); err != nil {
+			return nil, fmt.Errorf("shapes: PSF %s: %w", opt.PSF, err)
+		}
+	}
+	prep := func(k int) *MetacalPSF {
+		if mp != nil && opt.FixNoise {
+			return mp.WithNoise(noise, uint64(k))
+		}
+		return mp
+	}
 	if cx != nil {
 		for k := range cx {
 			st, x0, y0 := Cutout(field, nil, 0, cx[k], cy[k], size, bg)
-			m := MeasureStamp(st, psf, opt.Method, &[2]float64{cx[k] - float64(x0), cy[k] - float64(y0)})
+			m := measureStamp(st, psf, opt.Method, &[2]float64{cx[k] - float64(x0), cy[k] - float64(y0)}, prep(k))
 			m.ID, m.X, m.Y = k, m.X+float64(x0), m.Y+float64(y0)
 			out = append(out, m)
 		}
@@ -129,7 +149,7 @@ func MeasureFile(opt FileOptions) ([]Measurement, error) {
 	}
 	for _, d := range dets {
 		st, x0, y0 := Cutout(field, seg, int32(d.ID), d.X, d.Y, size, bg)
-		m := MeasureStamp(st, psf, opt.Method, &[2]float64{d.X - float64(x0), d.Y - float64(y0)})
+		m := measureStamp(st, psf, opt.Method, &[2]float64{d.X - float64(x0), d.Y - float64(y0)}, prep(d.ID))
 		m.ID, m.X, m.Y = d.ID, m.X+float64(x0), m.Y+float64(y0)
 		out = append(out, m)
 	}

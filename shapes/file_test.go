@@ -150,6 +150,17 @@ func TestMeasureFileCubeAndField(t *testing.T) {
 		}
 	}
 
+	// Metacal with noise symmetrisation on the noisy field.
+	fmc, err := MeasureFile(FileOptions{Image: fieldPath, PSF: psfPath, Method: MethodMetacal, StampSize: 28, FixNoise: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range fmc {
+		if m.Flag != 0 || !(m.R[0][0] > 0.2 && m.R[0][0] < 1.2) || !(m.R[1][1] > 0.2 && m.R[1][1] < 1.2) {
+			t.Errorf("metacal with fixnoise: %+v", m)
+		}
+	}
+
 	// Errors name the file; PSF-corrected methods need a PSF.
 	if _, err := MeasureFile(FileOptions{Image: filepath.Join(dir, "missing.fits")}); err == nil || !strings.Contains(err.Error(), "missing.fits") {
 		t.Errorf("missing file: %v", err)

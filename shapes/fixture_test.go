@@ -47,6 +47,11 @@ type manifestFile struct {
 	File     string  `json:"file"`
 	Adaptive *hsmRef `json:"hsm_find_adaptive_mom"`
 	Shear    *hsmRef `json:"hsm_estimate_shear"`
+	// The SHERA-like image carries a soft bias of 1000; its moments were
+	// measured with the bias removed.
+	Shera *struct {
+		HSM *hsmRef `json:"hsm_galsim_version"`
+	} `json:"comparison_with_shera_file"`
 }
 
 func readManifest(t testing.TB) []manifestFile {

@@ -150,38 +150,11 @@ func mul22(a, b [2][2]float64) (c [2][2]float64) {
 // The result is a shear estimate (Type 'g').
 func KSB(gal, psf *pix.Image, opt ShearOptions) (ShearResult, error) {
 	res := ShearResult{Type: 'g'}
-	if err := checkImage(gal, "galaxy"); err != nil {
-		res.Flag = FlagBadInput
+	in, err := measureInputs(gal, psf, opt, &res)
+	if err != nil {
 		return res, err
 	}
-	if err := checkImage(psf, "PSF"); err != nil {
-		res.Flag = FlagBadInput
-		return res, err
-	}
-	opt, p := opt.withDefaults()
-	gr, ok := wholeRegion(gal).nonZero()
-	if !ok {
-		res.Flag = FlagEmpty
-		return res, fail(FlagEmpty, "galaxy image is all zeros")
-	}
-	pr := wholeRegion(psf)
-	gx, gy := gal.Center()
-	if opt.Guess != nil {
-		gx, gy = opt.Guess[0], opt.Guess[1]
-	}
-	obs := Moments{X: gx, Y: gy, Mxx: opt.GuessSigmaGal * opt.GuessSigmaGal, Myy: opt.GuessSigmaGal * opt.GuessSigmaGal}
-	if err := ellipMoments(gr, &obs, opt.Precision, &p); err != nil {
-		res.Flag, res.Observed = obs.Flag, obs
-		return res, err
-	}
-	res.Observed = obs
-	px, py := psf.Center()
-	pm := Moments{X: px, Y: py, Mxx: opt.GuessSigmaPSF * opt.GuessSigmaPSF, Myy: opt.GuessSigmaPSF * opt.GuessSigmaPSF}
-	if err := ellipMoments(pr, &pm, 1e-6, &p); err != nil {
-		res.Flag = FlagPSF | pm.Flag
-		return res, fail(res.Flag, "PSF: %v", err)
-	}
-	res.PSFSigma, res.PSFE1, res.PSFE2 = pm.Sigma, pm.E1, pm.E2
+	opt, p, gr, pr, obs, pm := in.opt, in.p, in.gr, in.pr, in.obs, in.psf
 
 	nmax := max(p.KSBMomentsMax, 4)
 	x0, y0, sg := obs.X, obs.Y, obs.Sigma

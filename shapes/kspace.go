@@ -4,8 +4,8 @@ import (
 	"math"
 	"math/cmplx"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
-	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // Parameters of the Gaussian gridding kernel used to evaluate an image's
@@ -50,22 +50,22 @@ func newKImage(img *pix.Image, n int) *kImage {
 	for y := 0; y < img.Ny; y++ {
 		my := y - y0
 		cy := comp(my)
-		row := ((my%n + n) % n) * n
+		row := fft.Wrap(my, n) * n
 		for x := 0; x < img.Nx; x++ {
 			mx := x - x0
-			f[row+(mx%n+n)%n] = complex(img.At(x, y)/(cy*comp(mx)*norm), 0)
+			f[row+fft.Wrap(mx, n)] = complex(img.At(x, y)/(cy*comp(mx)*norm), 0)
 		}
 	}
-	fft2rows(f, n, rowsUsed(img.Ny, y0, n))
+	fft.NewPlan2(n, n).ForwardRows(f, rowsUsed(img.Ny, y0, n))
 	// Extend periodically so that lookups need no modulo: |q| stays below
 	// about 1.1 π for shears below 0.1, i.e. grid index below 0.55 n.
 	k.m = n/16 + kHalf + 2
 	k.w = n + 2*k.m
 	k.ext = make([]complex128, k.w*k.w)
 	for j := 0; j < k.w; j++ {
-		sj := ((j-n/2-k.m)%n + n) % n
+		sj := fft.Wrap(j-n/2-k.m, n)
 		for i := 0; i < k.w; i++ {
-			si := ((i-n/2-k.m)%n + n) % n
+			si := fft.Wrap(i-n/2-k.m, n)
 			k.ext[j*k.w+i] = f[sj*n+si]
 		}
 	}
@@ -158,48 +158,7 @@ func kGrid(nmax int) int {
 func rowsUsed(ny, y0, n int) []int {
 	r := make([]int, ny)
 	for y := range r {
-		r[y] = ((y-y0)%n + n) % n
+		r[y] = fft.Wrap(y-y0, n)
 	}
 	return r
-}
-
-// fft2rows is the forward fft2 of an array whose only non-zero rows are rows.
-func fft2rows(a []complex128, n int, rows []int) {
-	f := fourier.NewCmplxFFT(n)
-	buf := make([]complex128, n)
-	for _, y := range rows {
-		f.Coefficients(buf, a[y*n:(y+1)*n])
-		copy(a[y*n:], buf)
-	}
-	col := make([]complex128, n)
-	for x := 0; x < n; x++ {
-		for y := 0; y < n; y++ {
-			col[y] = a[y*n+x]
-		}
-		f.Coefficients(buf, col)
-		for y := 0; y < n; y++ {
-			a[y*n+x] = buf[y]
-		}
-	}
-}
-
-// ifft2 inverse-transforms the n×n array a in place, without
-// normalisation: a(x) = Σ_k A(k) e^{+ik·x}.
-func ifft2(a []complex128, n int) {
-	f := fourier.NewCmplxFFT(n)
-	buf := make([]complex128, n)
-	for y := 0; y < n; y++ {
-		f.Sequence(buf, a[y*n:(y+1)*n])
-		copy(a[y*n:], buf)
-	}
-	col := make([]complex128, n)
-	for x := 0; x < n; x++ {
-		for y := 0; y < n; y++ {
-			col[y] = a[y*n+x]
-		}
-		f.Sequence(buf, col)
-		for y := 0; y < n; y++ {
-			a[y*n+x] = buf[y]
-		}
-	}
 }

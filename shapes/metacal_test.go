@@ -163,3 +163,32 @@ func TestAverageSelectionResponse(t *testing.T) {
 		t.Errorf("shear %g, want %g", s.Shear[0], want)
 	}
 }
+
+// Noise symmetrisation adds R⁻¹ M_s(R N) to each image: with a PSF that
+// is symmetric under 90° rotations, that is exactly M_{−s}(N). So on an
+// empty stamp the +g1 image equals the −g1 image of the plain noise.
+func TestMetacalNoiseSymmetrisation(t *testing.T) {
+	_, psf := testPSF(t, 32, 0, 0)
+	opt := MetacalOptions{NoiseSigma: 2, NoiseSeed: 42}
+	sym, err := MetacalImages(pix.New(32, 32, mcScale), psf, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := MetacalImages(noiseImage(32, 32, mcScale, 2, 42), psf, MetacalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]int{{0, 0}, {1, 2}, {2, 1}, {3, 4}, {4, 3}} {
+		worst := 0.0
+		for i := range sym[p[0]].Pix {
+			worst = math.Max(worst, math.Abs(sym[p[0]].Pix[i]-plain[p[1]].Pix[i]))
+		}
+		t.Logf("image %d vs noise image %d: max difference %.2e (noise rms 2)", p[0], p[1], worst)
+		if worst > 1e-6 {
+			t.Errorf("image %d differs from noise image %d by %.2e", p[0], p[1], worst)
+		}
+	}
+	if _, err := MetacalImages(pix.New(32, 30, mcScale), psf, opt); err == nil {
+		t.Error("noise symmetrisation accepted a non-square stamp")
+	}
+}

@@ -3,6 +3,7 @@ package shapes
 import (
 	"math"
 
+	"github.com/galforge/galforge/internal/fft"
 	"github.com/galforge/galforge/pix"
 )
 
@@ -54,6 +55,57 @@ type ShearResult struct {
 	Flag       Flag
 }
 
+// shearInputs holds what KSB and Regauss measure first: the option defaults,
+// the galaxy's non-zero region and observed adaptive moments, and the PSF's
+// region and adaptive moments.
+type shearInputs struct {
+	opt    ShearOptions
+	p      HSMParams
+	gr, pr region
+	obs    Moments // observed galaxy, round start of GuessSigmaGal
+	psf    Moments // PSF, round start of GuessSigmaPSF
+}
+
+// measureInputs checks gal and psf and measures their adaptive moments,
+// recording the observed and PSF shapes, or the flag of a failure, in res.
+func measureInputs(gal, psf *pix.Image, opt ShearOptions, res *ShearResult) (*shearInputs, error) {
+	if err := checkImage(gal, "galaxy"); err != nil {
+		res.Flag = FlagBadInput
+		return nil, err
+	}
+	if err := checkImage(psf, "PSF"); err != nil {
+		res.Flag = FlagBadInput
+		return nil, err
+	}
+	in := &shearInputs{pr: wholeRegion(psf)}
+	in.opt, in.p = opt.withDefaults()
+	var ok bool
+	if in.gr, ok = wholeRegion(gal).nonZero(); !ok {
+		res.Flag = FlagEmpty
+		return nil, fail(FlagEmpty, "galaxy image is all zeros")
+	}
+	gx, gy := gal.Center()
+	if in.opt.Guess != nil {
+		gx, gy = in.opt.Guess[0], in.opt.Guess[1]
+	}
+	s := in.opt.GuessSigmaGal
+	in.obs = Moments{X: gx, Y: gy, Mxx: s * s, Myy: s * s}
+	if err := ellipMoments(in.gr, &in.obs, in.opt.Precision, &in.p); err != nil {
+		res.Flag, res.Observed = in.obs.Flag, in.obs
+		return nil, err
+	}
+	res.Observed = in.obs
+	px, py := psf.Center()
+	s = in.opt.GuessSigmaPSF
+	in.psf = Moments{X: px, Y: py, Mxx: s * s, Myy: s * s}
+	if err := ellipMoments(in.pr, &in.psf, 1e-6, &in.p); err != nil {
+		res.Flag = FlagPSF | in.psf.Flag
+		return nil, fail(res.Flag, "PSF: %v", err)
+	}
+	res.PSFSigma, res.PSFE1, res.PSFE2 = in.psf.Sigma, in.psf.E1, in.psf.E2
+	return in, nil
+}
+
 // Regauss measures the PSF-corrected distortion of gal by
 // re-Gaussianization (Hirata & Seljak 2003, §2.3), as GalSim's
 // hsm.EstimateShear(shear_est='REGAUSS') does: the PSF P is split into its
@@ -64,50 +116,17 @@ type ShearResult struct {
 // zero PSF kurtosis. psf must be centred in its image and may have any size.
 func Regauss(gal, psf *pix.Image, opt ShearOptions) (ShearResult, error) {
 	res := ShearResult{Type: 'e'}
-	if err := checkImage(gal, "galaxy"); err != nil {
-		res.Flag = FlagBadInput
+	in, err := measureInputs(gal, psf, opt, &res)
+	if err != nil {
 		return res, err
 	}
-	if err := checkImage(psf, "PSF"); err != nil {
-		res.Flag = FlagBadInput
-		return res, err
-	}
-	opt, p := opt.withDefaults()
-	gr, ok := wholeRegion(gal).nonZero()
-	if !ok {
-		res.Flag = FlagEmpty
-		return res, fail(FlagEmpty, "galaxy image is all zeros")
-	}
-	pr := wholeRegion(psf)
-
-	// Observed adaptive moments, as EstimateShear measures first.
-	gx, gy := gal.Center()
-	if opt.Guess != nil {
-		gx, gy = opt.Guess[0], opt.Guess[1]
-	}
-	obs := Moments{X: gx, Y: gy, Mxx: opt.GuessSigmaGal * opt.GuessSigmaGal, Myy: opt.GuessSigmaGal * opt.GuessSigmaGal}
-	if err := ellipMoments(gr, &obs, opt.Precision, &p); err != nil {
-		res.Flag = obs.Flag
-		res.Observed = obs
-		return res, err
-	}
-	res.Observed = obs
-
-	// PSF adaptive moments.
-	px, py := psf.Center()
+	opt, p, gr, pr, obs, pm := in.opt, in.p, in.gr, in.pr, in.obs, in.psf
 	fluxPSF := 0.0
 	for y := 0; y < psf.Ny; y++ {
 		for _, v := range psf.Pix[y*psf.Stride : y*psf.Stride+psf.Nx] {
 			fluxPSF += v
 		}
 	}
-	ps := opt.GuessSigmaPSF
-	pm := Moments{X: px, Y: py, Mxx: ps * ps, Myy: ps * ps}
-	if err := ellipMoments(pr, &pm, 1e-6, &p); err != nil {
-		res.Flag = FlagPSF | pm.Flag
-		return res, fail(res.Flag, "PSF: %v", err)
-	}
-	res.PSFSigma, res.PSFE1, res.PSFE2 = pm.Sigma, pm.E1, pm.E2
 
 	// Galaxy moments again, from a round weight of the observed size.
 	gm := Moments{X: obs.X, Y: obs.Y, Mxx: obs.Sigma * obs.Sigma, Myy: obs.Sigma * obs.Sigma}
@@ -234,7 +253,7 @@ func (b box) alloc() region {
 // at least 4/3 of the larger input and the output size), and pixel j of the
 // period lands on absolute pixel j + origin(a) + origin(b).
 func addConvolution(a, b, out region) {
-	n := goodFFTSize(max(max(a.nx, a.ny)*4/3, max(b.nx, b.ny)*4/3, max(out.nx, out.ny)))
+	n := fft.GalSimSize(max(max(a.nx, a.ny)*4/3, max(b.nx, b.ny)*4/3, max(out.nx, out.ny)))
 	c := make([]float64, n*n)
 	for ay := 0; ay < a.ny; ay++ {
 		for ax := 0; ax < a.nx; ax++ {
@@ -269,18 +288,6 @@ func addConvolution(a, b, out region) {
 			out.pix[(y-out.y0)*out.stride+x-out.x0] += c[jy*n+jx]
 		}
 	}
-}
-
-// goodFFTSize returns the smallest 2ⁿ or 3·2ⁿ (at least 6) not below n, as GalSim chooses FFT sizes.
-func goodFFTSize(n int) int {
-	if n <= 2 {
-		return 2
-	}
-	in := (1 - 1e-5) * float64(n)
-	l2 := math.Ln2 * math.Ceil(math.Log2(in))
-	l3 := math.Log(3) + math.Ln2*math.Ceil(math.Log2(in/3))
-	l3 = math.Max(l3, math.Log(6))
-	return int(math.Ceil(math.Exp(math.Min(l2, l3)) - 1e-5))
 }
 
 // shearMult composes two distortions (Bernstein & Jarvis 2002, eq. 2-13):

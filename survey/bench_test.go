@@ -54,3 +54,13 @@ func BenchmarkRealNoWhiten64(b *testing.B) {
 func BenchmarkGenerator64(b *testing.B) {
 	benchStamps(b, benchImage+fmt.Sprintf(`galaxies: {source: generator, flux: 1000, generator: {model: %s}}`, tinyModel(b)))
 }
+
+// GeneratorBundled: the bundled gz-decals-rings flow model (skipped when
+// models/ does not have it); one ODE sample per galaxy dominates.
+func BenchmarkGeneratorBundled64(b *testing.B) {
+	const model = "../models/gz-decals-rings-flow"
+	if !exists(model + "/model.json") {
+		b.Skip("no bundled model at " + model)
+	}
+	benchStamps(b, benchImage+`galaxies: {source: generator, flux: 1000, hlr: {type: uniform, min: 0.4, max: 0.8}, generator: {model: `+model+`}}`)
+}

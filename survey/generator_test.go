@@ -81,3 +81,90 @@ func TestGeneratorSource(t *testing.T) {
 		t.Log(err)
 	}
 }
+
+// TestGeneratorSourceBatchSameBytes: stamps drawn with the batched
+// generator source (samples of the next objects drawn together) equal
+// those drawn one object at a time in reverse order.
+func TestGeneratorSourceBatchSameBytes(t *testing.T) {
+	c := mustLoad(t, strings.Replace(fmt.Sprintf(generatorYAML, tinyModel(t)), "count: 6", "count: 40", 1))
+	batched, err := NewSim(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, err := NewSim(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	single.r.src.(*generatorSource).ahead = 1
+	n := batched.N()
+	want := make([][]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		_, b, err := single.Stamp(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = b.Pix
+	}
+	for i := range n {
+		_, a, err := batched.Stamp(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range a.Pix {
+			if a.Pix[k] != want[i][k] {
+				t.Fatalf("object %d pixel %d: batched %g, single %g", i, k, a.Pix[k], want[i][k])
+			}
+		}
+	}
+	if got := batched.r.src.(*generatorSource).ahead; got != sampleAhead {
+		t.Fatalf("stamps run draws %d samples at a time, want %d", got, sampleAhead)
+	}
+}
+
+// BenchmarkGeneratorSource reports galaxies per second of the generator
+// source on the bundled DECaLS flow model, one draw at a time ("single")
+// and in batches ("batched").
+func BenchmarkGeneratorSource(b *testing.B) {
+	model, err := filepath.Abs(filepath.Join("..", "models", "gz-decals-rings-flow"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := os.Stat(model); err != nil {
+		b.Skip("no bundled flow model")
+	}
+	yaml := strings.Replace(fmt.Sprintf(generatorYAML, model), "count: 6", "count: 64", 1)
+	yaml = strings.Replace(yaml, "size: {type: uniform, min: 1, max: 3}", "size: {type: uniform, min: 4, max: 7}", 1)
+	for _, ahead := range []int{1, sampleAhead} {
+		name := "batched"
+		if ahead == 1 {
+			name = "single"
+		}
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "survey.yaml")
+			if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			c, err := Load(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for b.Loop() {
+				s, err := NewSim(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				g := s.r.src.(*generatorSource)
+				g.ahead = ahead
+				for i := range s.N() {
+					o := s.r.gen.Object(i)
+					if _, err := g.sample(&o); err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "galaxies/s")
+		})
+	}
+}

@@ -60,7 +60,7 @@ func (r *renderer) fieldHeader() *fits.Header {
 }
 
 // psfHeader is the header of the PSF image drawn at the image centre.
-func (r *renderer) psfHeader(psf interface{ Center() (float64, float64) }) *fits.Header {
+func (r *renderer) psfHeader() *fits.Header {
 	s := r.c.Image.StampSize
 	h := imageHeader(true, s, s)
 	h.Set("PIXSCALE", r.c.Image.PixelScale, "arcsec/pixel")

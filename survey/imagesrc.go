@@ -14,20 +14,43 @@ import (
 )
 
 // generatorSource draws each galaxy from a trained generative model: one
-// sample per object from the object's seed, bands averaged, the background
+// sample per object (per ring pair) from its own seed, bands averaged, the background
 // (median of the border pixels) removed and negative pixels set to zero,
 // turned into an interpolated-image profile, rotated, scaled to the
 // object's flux (and to its half-light radius when galaxies.hlr is given).
 // Models trained on display-stretched images (gz-decals-rings) give
 // morphology templates, not calibrated surface brightness, and carry their
 // survey's seeing; see package generator.
+//
+// In a stamps run objects are drawn in ID order, so a missing sample is
+// drawn together with those of the next objects (sampleAhead of them) by
+// generator.SampleEach, which gives each the pixels of its own single draw:
+// the bytes do not depend on the batching, and shards agree.
 type generatorSource struct {
 	c     *Config
-	mu    sync.Mutex // models are not assumed to be safe for concurrent use
+	mu    sync.Mutex // guards model (not assumed safe for concurrent use) and the cache
 	model generator.Model
 	scale float64 // arcsec/pixel of the samples
 	names []string
+	// cache keeps the latest samples by seed, so that a ring partner reuses
+	// its twin's sample instead of drawing it again, and prefetched samples
+	// wait for their objects.
+	cache map[uint64]*pix.Image
+	order []uint64 // cache keys, oldest first
+	// object returns object i (< count) for prefetching; ahead is the
+	// batch size (1: no prefetch).
+	object func(i int) Object
+	count  int
+	ahead  int
 }
+
+// sampleCache is the number of samples kept for ring partners and
+// prefetched objects.
+const sampleCache = 256
+
+// sampleAhead is the number of objects whose samples a stamps run draws
+// in one batch.
+const sampleAhead = 32
 
 func newGeneratorSource(c *Config, r *renderer) (*generatorSource, error) {
 	dir := c.resolve(c.Galaxies.Generator.Model)
@@ -49,27 +72,77 @@ func newGeneratorSource(c *Config, r *renderer) (*generatorSource, error) {
 	if !(scale > 0) {
 		scale = c.Image.PixelScale
 	}
-	return &generatorSource{c: c, model: m, scale: scale, names: r.gen.conds}, nil
+	g := &generatorSource{c: c, model: m, scale: scale, names: r.gen.conds, cache: map[uint64]*pix.Image{},
+		object: r.gen.Object, count: r.gen.n, ahead: 1}
+	if c.Image.Type != "field" {
+		// A field draws its galaxies in the order of their rows, not IDs.
+		g.ahead = sampleAhead
+	}
+	return g, nil
+}
+
+// typicalHLR is a quarter of the sample's side, arcsec, for footprints of
+// galaxies that keep their own size.
+func (g *generatorSource) typicalHLR() float64 {
+	return float64(g.model.Card().Size) * g.scale / 4
 }
 
 func (g *generatorSource) galaxy(o *Object) (profile.Profile, error) {
+	img, err := g.sample(o)
+	if err != nil {
+		return nil, err
+	}
+	return imageGalaxy(img, o, g.c.Galaxies.HLR != nil)
+}
+
+// sample returns the cleaned, band-averaged sample of o (shared with its
+// ring partner), drawing it with those of the next objects when missing.
+func (g *generatorSource) sample(o *Object) (*pix.Image, error) {
+	seed := ObjectSeed(o.paramSeed, streamSource)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if img, ok := g.cache[seed]; ok {
+		return img, nil
+	}
+	conds, seeds := []generator.Cond{g.cond(o)}, []uint64{seed}
+	want := map[uint64]bool{seed: true}
+	for i := o.ID + 1; i < min(o.ID+g.ahead, g.count); i++ {
+		n := g.object(i)
+		s := ObjectSeed(n.paramSeed, streamSource)
+		if _, ok := g.cache[s]; ok || want[s] {
+			continue
+		}
+		want[s] = true
+		conds, seeds = append(conds, g.cond(&n)), append(seeds, s)
+	}
+	b, err := generator.SampleEach(g.model, conds, seeds)
+	if err != nil {
+		return nil, fmt.Errorf("generator sample: %w", err)
+	}
+	plane := b.Size * b.Size
+	for i, s := range seeds {
+		img := pix.New(b.Size, b.Size, g.scale)
+		for k, v := range b.Image(i) {
+			img.Pix[k%plane] += float64(v) / float64(b.Bands)
+		}
+		cleanBackground(img)
+		if len(g.order) >= sampleCache {
+			delete(g.cache, g.order[0])
+			g.order = g.order[1:]
+		}
+		g.cache[s] = img
+		g.order = append(g.order, s)
+	}
+	return g.cache[seed], nil
+}
+
+// cond returns the generator conditions of o by name.
+func (g *generatorSource) cond(o *Object) generator.Cond {
 	cond := generator.Cond{}
 	for k, name := range g.names {
 		cond[name] = o.Cond[k]
 	}
-	g.mu.Lock()
-	b, err := g.model.Sample(cond, 1, ObjectSeed(o.Seed, streamSource))
-	g.mu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("generator sample: %w", err)
-	}
-	img := pix.New(b.Size, b.Size, g.scale)
-	plane := b.Size * b.Size
-	for k, v := range b.Image(0) {
-		img.Pix[k%plane] += float64(v) / float64(b.Bands)
-	}
-	cleanBackground(img)
-	return imageGalaxy(img, o, g.c.Galaxies.HLR != nil)
+	return cond
 }
 
 // cleanBackground subtracts the median of the border pixels and clips
@@ -222,6 +295,8 @@ func newRealSource(c *Config, r *renderer) (*realSource, error) {
 	}
 	return s, nil
 }
+
+func (s *realSource) typicalHLR() float64 { return s.native }
 
 func (s *realSource) galaxy(o *Object) (profile.Profile, error) {
 	p, err := profile.ScaleFlux(s.deconv, o.Flux)

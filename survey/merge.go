@@ -151,7 +151,7 @@ func Merge(outDir string, shardDirs []string) (*RunInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("survey merge: %w", err)
 	}
-	if err := writeFile(filepath.Join(outDir, PSFFile), psf); err != nil {
+	if err := WriteFileAtomic(filepath.Join(outDir, PSFFile), psf); err != nil {
 		return nil, err
 	}
 	if err := writePreview(filepath.Join(outDir, imgName), filepath.Join(outDir, PreviewFile)); err != nil {

@@ -51,6 +51,10 @@ type Object struct {
 	Kind          string  // source kind: parametric, cosmos, generator, real, lensed
 	Cond          []float64
 	Row           int // catalog row (cosmos)
+
+	// paramSeed seeds the galaxy itself (parameters, generator sample);
+	// ring partners share it, so they are the same galaxy turned by 90°.
+	paramSeed uint64
 }
 
 // objectGen computes objects from the config; it holds what is shared by all
@@ -107,8 +111,8 @@ func (g *objectGen) Object(i int) Object {
 	if gc.Orientation == "ring" {
 		base = i &^ 1
 	}
-	o := Object{ID: i, Seed: ObjectSeed(c.Seed, i), Kind: gc.Source, Mu: 1}
-	r := newRand(ObjectSeed(c.Seed, base), streamParams)
+	o := Object{ID: i, Seed: ObjectSeed(c.Seed, i), Kind: gc.Source, Mu: 1, paramSeed: ObjectSeed(c.Seed, base)}
+	r := newRand(o.paramSeed, streamParams)
 
 	// Position.
 	if im.Type == "field" {
@@ -175,10 +179,14 @@ func (g *objectGen) Object(i int) Object {
 		c2, s2 := math.Cos(2*o.Rotation), math.Sin(2*o.Rotation)
 		o.E1 += ce1*c2 - ce2*s2
 		o.E2 += ce1*s2 + ce2*c2
+		if h := math.Hypot(o.E1, o.E2); h > 0.95 {
+			// Catalog shape plus e_rms scatter is kept a valid shear.
+			o.E1, o.E2 = o.E1*0.95/h, o.E2*0.95/h
+		}
 	}
 	if gc.Orientation == "ring" && i != base {
 		// The ring partner is turned by 90 degrees: e -> -e.
-		o.E1, o.E2 = -o.E1, -o.E2
+		o.E1, o.E2 = 0-o.E1, 0-o.E2 // 0-x keeps a zero positive in the catalog
 		o.Rotation += math.Pi / 2
 	}
 

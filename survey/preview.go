@@ -70,8 +70,12 @@ func writePreview(fitsPath, pngPath string) error {
 			m.Pix[(y/bin)*m.Stride+x/bin] += v
 		}
 	}
-	return pix.WritePNG(pngPath, pix.AsinhStretch.Gray(m))
+	return pix.WritePNG(pngPath, fieldStretch.Gray(m))
 }
+
+// fieldStretch shows a field: the median (the sky) black, an asinh curve up
+// to the 99.98th percentile, so that galaxies stand out of the noise.
+var fieldStretch = pix.Stretch{Func: pix.StretchAsinh, Low: 50, High: 99.98, Soft: 0.05}
 
 func boolInt(b bool) int {
 	if b {

@@ -35,6 +35,10 @@ type source interface {
 }
 
 func newRenderer(c *Config) (*renderer, error) {
+	// Configs changed in code (WithCount, ...) are checked again here.
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
 	gen, err := newObjectGen(c)
 	if err != nil {
 		return nil, err
@@ -154,9 +158,6 @@ func (r *renderer) stamp(o *Object, img *pix.Image, withNoise bool) error {
 		p, err = r.final(o)
 		if err == nil {
 			cx, cy := img.Center()
-			for i := range img.Pix {
-				img.Pix[i] = 0
-			}
 			err = profile.Draw(p, img, profile.DrawOptions{Offset: [2]float64{o.X - cx, o.Y - cy}, Accuracy: &drawAccuracy})
 		}
 	}
@@ -187,8 +188,14 @@ func (r *renderer) stamp(o *Object, img *pix.Image, withNoise bool) error {
 	return nil
 }
 
-// finishObject completes a field object's truth (its S/N-scaled flux).
+// finishObject completes a field object's truth: the size of image
+// sources that keep their own, and the S/N-scaled flux.
 func (r *renderer) finishObject(o *Object) error {
+	if o.HLR == 0 && o.Kind != "lensed" {
+		if _, err := r.src.galaxy(o); err != nil {
+			return err
+		}
+	}
 	if r.c.Image.Noise.SNR <= 0 {
 		return nil
 	}
@@ -208,7 +215,11 @@ func (r *renderer) finishObject(o *Object) error {
 // at most 512 pixels, placed on whole pixels around the centre.
 func (r *renderer) footprint(o *Object) box {
 	im := &r.c.Image
-	size := 12 * math.Hypot(o.HLR*math.Sqrt(math.Abs(o.Mu)), r.psfFWHM) / im.PixelScale
+	hlr := o.HLR
+	if t, ok := r.src.(interface{ typicalHLR() float64 }); ok && hlr == 0 {
+		hlr = t.typicalHLR()
+	}
+	size := 12 * math.Hypot(hlr*math.Sqrt(math.Abs(o.Mu)), r.psfFWHM) / im.PixelScale
 	if o.Kind == "lensed" {
 		size = max(size, 4*r.c.Lensing.SIE.ThetaE/im.PixelScale+size)
 	}

@@ -115,7 +115,7 @@ func Run(c *Config, outDir string, opt Options) (*RunInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeImage(filepath.Join(outDir, PSFFile), r.psfHeader(psf), psf); err != nil {
+	if err := writeImage(filepath.Join(outDir, PSFFile), r.psfHeader(), psf); err != nil {
 		return nil, err
 	}
 	info.Files = append(info.Files, PSFFile)
@@ -142,7 +142,7 @@ func Run(c *Config, outDir string, opt Options) (*RunInfo, error) {
 	}
 	info.Timings["render"] = time.Since(t0).Seconds()
 	if el := time.Since(t0).Seconds(); el > 0 {
-		info.Rate = float64(max(info.Count, 1)) / el
+		info.Rate = float64(info.Count) / el
 	}
 	t1 := time.Now()
 	if err := writePreview(filepath.Join(outDir, imgName), filepath.Join(outDir, PreviewFile)); err != nil {
@@ -164,7 +164,7 @@ func writeRunInfo(path string, info *RunInfo) error {
 	if err != nil {
 		return fmt.Errorf("survey: run JSON: %w", err)
 	}
-	return writeFile(path, append(b, '\n'))
+	return WriteFileAtomic(path, append(b, '\n'))
 }
 
 // ReadRunInfo reads a run JSON.

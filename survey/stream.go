@@ -240,8 +240,9 @@ func (a *atomicFile) Abort() {
 	os.Remove(a.f.Name())
 }
 
-// writeFile writes small content atomically (temp file + rename).
-func writeFile(path string, data []byte) error {
+// WriteFileAtomic writes data to a temporary file beside path (mode 0644)
+// and renames it into place, so that readers never see a partial file.
+func WriteFileAtomic(path string, data []byte) error {
 	a, err := createAtomic(path)
 	if err != nil {
 		return err

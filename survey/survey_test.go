@@ -215,6 +215,15 @@ func TestMergeRejectsIncompleteShards(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "m")); !os.IsNotExist(err) {
 		t.Error("a failed merge created its output folder")
 	}
+	// Shard 1 from another seed does not join shard 0.
+	other := mustLoad(t, strings.Replace(stampsYAML, "seed: 11", "seed: 12", 1))
+	d1 := filepath.Join(dir, "s1")
+	if _, err := Run(other, d1, Options{Shard: 1, Shards: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(filepath.Join(dir, "m"), []string{d0, d1}); err == nil || !strings.Contains(err.Error(), "different config") {
+		t.Errorf("merge of shards of two configs: %v", err)
+	}
 }
 
 // readTruth reads truth.csv into column-name -> values.
@@ -360,4 +369,38 @@ func readCube(t *testing.T, path string) []*pix.Image {
 		out = append(out, m)
 	}
 	return out
+}
+
+// TestTruthShearPowerSpectrum checks the catalog's shear against the
+// power-spectrum field (the same seeded grid) evaluated at the sky position
+// computed here from the catalog's pixel position.
+func TestTruthShearPowerSpectrum(t *testing.T) {
+	c := mustLoad(t, strings.Replace(fieldYAML, `  type: nfw
+  nfw: {mass: 1e15, concentration: 4, z_lens: 0.3, z_source: 1.0, x: 3, y: -2}`, `  type: power_spectrum
+  power_spectrum: {amplitude: 1e-3, grid_spacing: 2}`, 1))
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Run(c, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	field, err := newPowerSpectrumField(c, 96*0.25, 80*0.25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, n := readTruth(t, dir)
+	var rms float64
+	for i := range n {
+		u := (fl(t, cols["x"][i]) - 47.5) * 0.25
+		v := (fl(t, cols["y"][i]) - 39.5) * 0.25
+		g1, g2, err := field.LensAt(u, v).ReducedShear()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rms += g1*g1 + g2*g2
+		if math.Abs(g1-fl(t, cols["g1"][i])) > 1e-12 || math.Abs(g2-fl(t, cols["g2"][i])) > 1e-12 {
+			t.Errorf("object %d: truth g=(%s,%s), field (%v,%v)", i, cols["g1"][i], cols["g2"][i], g1, g2)
+		}
+	}
+	if rms = math.Sqrt(rms / float64(n)); !(rms > 1e-3) {
+		t.Errorf("rms shear %v: the field is not applied", rms)
+	}
 }

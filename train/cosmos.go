@@ -79,7 +79,7 @@ func OpenCOSMOS(path string) (*Raw, error) {
 		return g.FluxRadius * g.PixelScale
 	}
 	return &Raw{
-		Name: "cosmos:" + filepath.Base(path), N: len(stamps), Bands: 1, Nx: n, Ny: n, Unit: "counts", PixelScale: scale,
+		Name: "cosmos:" + path, N: len(stamps), Bands: 1, Nx: n, Ny: n, Unit: "counts", PixelScale: scale,
 		BandNames: []string{rows[0].Band},
 		Stamp:     func(i int) []float32 { return stamps[i] },
 		Split: func(i int) string {
@@ -145,9 +145,13 @@ var cosmosRecipe = Recipe{
 	Notes: "HST/ACS F814W real galaxies in GalSim's COSMOS layout, image units (counts/s as stored), with the ACS PSF and noise left in; stamps centre-cropped or padded to 64 catalog pixels",
 }
 
-// openAny opens a COSMOS-layout folder (or catalog file) with OpenCOSMOS
-// and anything else with package dataset.
+// openAny opens a COSMOS-layout folder (or catalog file, or the
+// "cosmos:PATH" name a model card records) with OpenCOSMOS.
 func openAny(nameOrDir string) (*Raw, bool, error) {
+	if p, ok := strings.CutPrefix(nameOrDir, "cosmos:"); ok {
+		r, err := OpenCOSMOS(p)
+		return r, true, err
+	}
 	if st, err := os.Stat(nameOrDir); err == nil {
 		if st.IsDir() {
 			if p, ok := isCOSMOS(nameOrDir); ok {

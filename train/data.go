@@ -168,8 +168,40 @@ func Rebin(src []float32, bands, n, crop, rebin int) []float32 {
 	return out
 }
 
-// Prepare builds the model-size, normalised stamps of the given split from
-// the central field source pixels of each stamp (0: the whole stamp).
+// ValFraction is the share of a set's train split held out as its
+// validation subset (see InValidation).
+const ValFraction = 0.15
+
+// InValidation reports whether raw row i of a train split belongs to the
+// validation subset: the 64-bit splitmix hash of the row index, as a
+// fraction of 2^64, is below ValFraction. The subset is fixed by the row
+// index alone, so it is the same on every machine and for every model.
+// Development choices (classifier design, crop, guidance, checkpoints) are
+// made on it; the test split is kept for the final figures.
+func InValidation(i int) bool {
+	z := uint64(i) + 0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	z ^= z >> 31
+	return float64(z>>11)/(1<<53) < ValFraction
+}
+
+// inSplit reports whether raw row i is in split: "train" and "test" as the
+// data set says, "val" the validation subset of train, "fit" the rest of
+// train.
+func inSplit(r *Raw, i int, split string) bool {
+	switch split {
+	case "val":
+		return r.Split(i) == "train" && InValidation(i)
+	case "fit":
+		return r.Split(i) == "train" && !InValidation(i)
+	}
+	return r.Split(i) == split
+}
+
+// Prepare builds the model-size, normalised stamps of the given split
+// ("train", "test", or the "val" and "fit" parts of train, see inSplit)
+// from the central field source pixels of each stamp (0: the whole stamp).
 func Prepare(r *Raw, rec Recipe, size, field int, split string) (*Prepared, error) {
 	if r.Nx != r.Ny {
 		return nil, fmt.Errorf("train: %s: stamps are %dx%d, want square", r.Name, r.Nx, r.Ny)
@@ -187,7 +219,7 @@ func Prepare(r *Raw, rec Recipe, size, field int, split string) (*Prepared, erro
 	}
 	p := &Prepared{Card: card}
 	for i := 0; i < r.N; i++ {
-		if r.Split(i) != split {
+		if !inSplit(r, i, split) {
 			continue
 		}
 		st := Rebin(r.Stamp(i), r.Bands, r.Nx, crop, rebin)

@@ -96,8 +96,9 @@ func Run(ctx context.Context, cfg Config, raw *Raw) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("train: --resume: %w", err)
 		}
-		if old.Model != cfg.Model || old.Size != cfg.Size {
-			return nil, fmt.Errorf("train: --resume: %s holds a %s model at %d px, not %s at %d px", cfg.Out, old.Model, old.Size, cfg.Model, cfg.Size)
+		if old.Model != cfg.Model || old.Size != cfg.Size || old.Crop != card.Crop || old.Data != card.Data {
+			return nil, fmt.Errorf("train: --resume: %s holds a %s model of %s at %d px from a %d px field, not %s of %s at %d px from %d px",
+				cfg.Out, old.Model, old.Data, old.Size, old.Crop, cfg.Model, card.Data, cfg.Size, card.Crop)
 		}
 		card.Arch = old.Arch
 		var st state

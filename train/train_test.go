@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -184,5 +185,56 @@ func TestCOSMOSRecipe(t *testing.T) {
 	}
 	if p.Conds[1][0] != 21 || p.Conds[1][1] != 0.2 {
 		t.Fatalf("row 1: %v", p.Conds[1])
+	}
+}
+
+// TestValidationSplit: the validation subset is about ValFraction of the
+// train rows, fixed by the row index, and "val" and "fit" partition
+// "train" without touching "test".
+func TestValidationSplit(t *testing.T) {
+	var in int
+	const n = 20000
+	for i := range n {
+		if InValidation(i) {
+			in++
+		}
+	}
+	if f := float64(in) / n; math.Abs(f-ValFraction) > 0.01 {
+		t.Errorf("validation fraction %g, want %g", f, ValFraction)
+	}
+	// Pinned membership of the first rows (a change would silently move
+	// rows between development and training sets).
+	var first []int
+	for i := 0; len(first) < 4; i++ {
+		if InValidation(i) {
+			first = append(first, i)
+		}
+	}
+	if fmt.Sprint(first) != "[3 10 18 21]" {
+		t.Errorf("first validation rows %v, want [3 10 18 21]", first)
+	}
+	r := blobs(400)
+	rows := map[string][]int{}
+	for _, s := range []string{"train", "test", "val", "fit"} {
+		p, err := Prepare(r, RecipeFor(r.Name), 16, 0, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows[s] = p.Rows
+	}
+	seen := map[int]string{}
+	for _, s := range []string{"val", "fit"} {
+		for _, i := range rows[s] {
+			if r.Split(i) != "train" || seen[i] != "" {
+				t.Fatalf("row %d in %s: split %s, already in %q", i, s, r.Split(i), seen[i])
+			}
+			seen[i] = s
+		}
+	}
+	if len(seen) != len(rows["train"]) || len(rows["test"]) != 100 {
+		t.Fatalf("val %d + fit %d rows, train %d, test %d", len(rows["val"]), len(rows["fit"]), len(rows["train"]), len(rows["test"]))
+	}
+	if v := len(rows["val"]); v < 25 || v > 65 {
+		t.Errorf("%d of 300 train rows in val", v)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/galforge/galforge/calibrate"
-	"github.com/galforge/galforge/survey"
 	"github.com/spf13/cobra"
 )
 
@@ -25,25 +24,13 @@ prints as its last line, for the first source:
 m1=<v>+/-<err> m2=<v>+/-<err> c1=<v>+/-<err> c2=<v>+/-<err>`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := survey.Load(args[0])
+				c, err := loadConfig(cmd, args[0], count, 2)
 				if err != nil {
 					return err
 				}
-				if cmd.Flags().Changed("count") {
-					if count < 2 {
-						return fmt.Errorf("--count %d: need at least 2", count)
-					}
-					c = c.WithCount(count)
-				}
 				opt := calibrate.Options{Workers: workers}
 				if !quiet {
-					bars := map[string]func(int, int){}
-					opt.Progress = func(what string, done, total int) {
-						if bars[what] == nil {
-							bars[what] = progress(cmd, what)
-						}
-						bars[what](done, total)
-					}
+					opt.Progress = stageProgress(cmd)
 				}
 				rs, err := calibrate.Run(c, opt)
 				if err != nil {

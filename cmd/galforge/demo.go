@@ -25,13 +25,7 @@ is g_true=(<g1>,<g2>) g_measured=(<g1>+/-<err1>,<g2>+/-<err2>).`,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				opt := calibrate.Options{Workers: workers}
 				if !quiet {
-					bars := map[string]func(int, int){}
-					opt.Progress = func(what string, done, total int) {
-						if bars[what] == nil {
-							bars[what] = progress(cmd, what)
-						}
-						bars[what](done, total)
-					}
+					opt.Progress = stageProgress(cmd)
 				}
 				w := cmd.OutOrStdout()
 				r, err := calibrate.Demo(out, models, w, opt)

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,30 +66,9 @@ Method auto integrates over the pixel; no_pixel samples pixel centres.`,
 	})
 }
 
-// drawPair parses "A,B" for flag name.
-func drawPair(flag, s string) (a, b float64, err error) {
-	x, y, ok := strings.Cut(s, ",")
-	if ok {
-		a, err = strconv.ParseFloat(strings.TrimSpace(x), 64)
-		if err == nil {
-			b, err = strconv.ParseFloat(strings.TrimSpace(y), 64)
-		}
-	}
-	if !ok || err != nil || math.IsNaN(a+b) || math.IsInf(a+b, 0) {
-		return 0, 0, fmt.Errorf("--%s %q: want two finite numbers A,B", flag, s)
-	}
-	return a, b, nil
-}
-
 func runDraw(cmd *cobra.Command, o *drawFlags) error {
-	if o.nx <= 0 || o.ny <= 0 {
-		return fmt.Errorf("--nx %d --ny %d: sizes must be positive", o.nx, o.ny)
-	}
-	if o.nx*o.ny > 1<<26 {
-		return fmt.Errorf("--nx %d --ny %d: stamp larger than 2^26 pixels", o.nx, o.ny)
-	}
-	if !(o.scale > 0) || math.IsInf(o.scale, 0) {
-		return fmt.Errorf("--scale %g: must be a positive number of arcsec", o.scale)
+	if err := checkImageFlags(o.nx, o.ny, o.scale); err != nil {
+		return err
 	}
 	if math.IsNaN(o.rotate) || math.IsInf(o.rotate, 0) {
 		return errors.New("--rotate must be finite")
@@ -106,26 +83,24 @@ func runDraw(cmd *cobra.Command, o *drawFlags) error {
 	if !(o.magnify > 0) || math.IsInf(o.magnify, 0) {
 		return fmt.Errorf("--magnify %g: must be > 0", o.magnify)
 	}
-	if t.G1, t.G2, err = drawPair("shear", o.shear); err != nil {
+	if t.G1, t.G2, err = parsePair("shear", o.shear); err != nil {
 		return err
 	}
-	if t.DX, t.DY, err = drawPair("shift", o.shift); err != nil {
+	if t.DX, t.DY, err = parsePair("shift", o.shift); err != nil {
 		return err
 	}
 	var opt profile.DrawOptions
 	opt.Method = method
-	if opt.Offset[0], opt.Offset[1], err = drawPair("offset", o.offset); err != nil {
+	if opt.Offset[0], opt.Offset[1], err = parsePair("offset", o.offset); err != nil {
 		return err
 	}
 	gal, err := profile.ParseSpec(o.galaxy)
 	if err != nil {
 		return fmt.Errorf("--galaxy: %w", err)
 	}
-	var psf profile.Profile
-	if o.psf != "none" {
-		if psf, err = profile.ParseSpec(o.psf); err != nil {
-			return fmt.Errorf("--psf: %w", err)
-		}
+	psf, err := parsePSF(o.psf)
+	if err != nil {
+		return err
 	}
 	obj, err := profile.Compose(gal, psf, t)
 	if err != nil {
@@ -155,19 +130,10 @@ func runDraw(cmd *cobra.Command, o *drawFlags) error {
 			s = s[n:]
 		}
 	}
-	if err := pix.WriteFITS(o.out, img, nil, hdr); err != nil {
+	if err := writeImage(o.out, o.png, img, hdr); err != nil {
 		return err
 	}
-	if o.png != "" {
-		if err := pix.WritePNG(o.png, pix.AsinhStretch.Gray(img)); err != nil {
-			return err
-		}
-	}
-	var sum float64
-	for _, v := range img.Pix {
-		sum += v
-	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %dx%d at %g arcsec/pixel, pixel sum %.6g (profile flux %.6g)\n",
-		o.out, o.nx, o.ny, o.scale, sum, obj.Flux())
+		o.out, o.nx, o.ny, o.scale, img.Sum(), obj.Flux())
 	return nil
 }

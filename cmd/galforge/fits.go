@@ -63,15 +63,43 @@ func fitsInfoCmd() *cobra.Command {
 	return cmd
 }
 
-// findHDU resolves --hdu; empty means def (an index) or, if def < 0, the first HDU with data.
-func findHDU(f *fits.File, spec string, def int) (*fits.HDU, error) {
+// openHDU opens path and resolves --hdu in it; an empty spec means def (an
+// index) or, if def < 0, the first HDU with data. The caller closes f.
+func openHDU(path, spec string, def int) (f *fits.File, h *fits.HDU, err error) {
+	if f, err = fits.Open(path); err != nil {
+		return nil, nil, err
+	}
 	switch {
 	case spec != "":
-		return f.Find(spec)
+		h, err = f.Find(spec)
 	case def >= 0:
-		return f.HDU(def)
+		h, err = f.HDU(def)
+	default:
+		h, err = f.DataHDU()
 	}
-	return f.DataHDU()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, h, nil
+}
+
+// checkFormat validates --format.
+func checkFormat(format string) error {
+	if format != "csv" && format != "json" {
+		return fmt.Errorf("--format: %q, want csv or json", format)
+	}
+	return nil
+}
+
+// writeJSONLine writes v as one line of JSON.
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }
 
 func fitsHeaderCmd() *cobra.Command {
@@ -82,15 +110,11 @@ func fitsHeaderCmd() *cobra.Command {
 		Short: "Print a header as KEY = value / comment lines, or the raw 80-character cards",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := fits.Open(args[0])
+			f, h, err := openHDU(args[0], hdu, 0)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			h, err := findHDU(f, hdu, 0)
-			if err != nil {
-				return err
-			}
 			w := cmd.OutOrStdout()
 			for _, c := range h.Header().Cards() {
 				if raw {
@@ -202,18 +226,14 @@ func fitsTableCmd() *cobra.Command {
 		Short: "Print a binary or ASCII table as CSV (with a header row) or JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "csv" && format != "json" {
-				return fmt.Errorf("--format: %q, want csv or json", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
-			f, err := fits.Open(args[0])
+			f, h, err := openHDU(args[0], hdu, 1)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			h, err := findHDU(f, hdu, 1)
-			if err != nil {
-				return err
-			}
 			t, err := h.Table()
 			if err != nil {
 				return err
@@ -253,12 +273,7 @@ func writeTable(w io.Writer, format string, names []string, cells [][]any, rows 
 			}
 			out[r] = jsonRow{keys: names, vals: vals}
 		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return writeJSONLine(w, out)
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(names); err != nil {
@@ -285,18 +300,14 @@ func fitsPixelsCmd() *cobra.Command {
 		Short: "Print physical pixel values (0-based x,y, FITS orientation) as CSV x,y,value or JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "csv" && format != "json" {
-				return fmt.Errorf("--format: %q, want csv or json", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
-			f, err := fits.Open(args[0])
+			f, h, err := openHDU(args[0], hdu, -1)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			h, err := findHDU(f, hdu, -1)
-			if err != nil {
-				return err
-			}
 			axes := h.Axes()
 			if len(axes) == 0 {
 				return fmt.Errorf("fits: %s: HDU %d has no pixels", args[0], h.Index())
@@ -352,12 +363,7 @@ func writePixels(w io.Writer, format string, img *fits.Image, x0, y0 int) error 
 				rows[y][x] = jsonValue(img.Data[y*nx+x])
 			}
 		}
-		b, err := json.Marshal(map[string]any{"x0": x0, "y0": y0, "nx": nx, "ny": ny, "rows": rows})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return writeJSONLine(w, map[string]any{"x0": x0, "y0": y0, "nx": nx, "ny": ny, "rows": rows})
 	}
 	var b strings.Builder
 	b.WriteString("x,y,value\n")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,14 +8,9 @@ import (
 	"testing"
 )
 
+// runFitsCmd runs `galforge fits args...`.
 func runFitsCmd(args ...string) (string, error) {
-	cmd := newRootCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(append([]string{"fits"}, args...))
-	err := cmd.Execute()
-	return out.String(), err
+	return runCmd(append([]string{"fits"}, args...)...)
 }
 
 const fitsBlock = 2880

@@ -18,8 +18,9 @@ func init() {
 		cmd := &cobra.Command{
 			Use:   "judge",
 			Short: "Realism check of a trained generative model against held-out real stamps",
-			Long: `Compare generated stamps with the test split of the set the model was trained
-on: distributions of flux, half-light radius, ellipticity and concentration,
+			Long: `Compare generated stamps with held-out real stamps of the set the model was
+trained on (--split test, the default, for final figures; --split val, the
+validation subset of train, for every development choice): distributions of flux, half-light radius, ellipticity and concentration,
 the pixel-value histogram, the radial power spectrum, a memorisation check
 (distance to the nearest training stamp, generated vs held-out real) and the
 conditioning checks. Writes PNG plots and summary.json.`,
@@ -39,7 +40,7 @@ conditioning checks. Writes PNG plots and summary.json.`,
 					return err
 				}
 				w := cmd.OutOrStdout()
-				fmt.Fprintf(w, "%s on %s: %d generated vs %d real test stamps\n", r.Model, r.Data, r.NGen, r.NReal)
+				fmt.Fprintf(w, "%s on %s: %d generated vs %d real %s stamps\n", r.Model, r.Data, r.NGen, r.NReal, r.Split)
 				for _, name := range judge.StatNames {
 					d := r.Stats[name]
 					fmt.Fprintf(w, "  %-13s median real %.4g gen %.4g  KS %.3f\n", name, d.RealMedian, d.GenMedian, d.KS)
@@ -64,6 +65,8 @@ conditioning checks. Writes PNG plots and summary.json.`,
 		f.IntVarP(&opt.N, "n", "n", 0, "generated stamps (default: as many as test stamps, at least 64)")
 		f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 		f.StringVar(&opt.Data, "data", "", "data set (default: the one in the model card)")
+		f.StringVar(&opt.Split, "split", "test", "real stamps to compare with: test (final figures) or val (development)")
+		f.Float64Var(&opt.Guidance, "guidance", 0, "classifier-free guidance weight of a flow model (default: the card's)")
 		return cmd
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -62,38 +60,18 @@ type lensFlags struct {
 	nx, ny, oversample                          int
 }
 
-// lensParsePair parses "A,B" into two finite floats, naming flag on error.
-func lensParsePair(flag, s string) (a, b float64, err error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 2 {
-		return 0, 0, fmt.Errorf("--%s %q: want two numbers A,B", flag, s)
-	}
-	var v [2]float64
-	for i, p := range parts {
-		v[i], err = strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v[i]) || math.IsInf(v[i], 0) {
-			return 0, 0, fmt.Errorf("--%s %q: %q is not a finite number", flag, s, p)
-		}
-	}
-	return v[0], v[1], nil
-}
-
 func runLens(cmd *cobra.Command, o *lensFlags) error {
-	const maxPixels = 1 << 26
-	if o.nx < 1 || o.ny < 1 || o.nx*o.ny > maxPixels {
-		return fmt.Errorf("--nx %d --ny %d: want positive sizes with at most %d pixels", o.nx, o.ny, maxPixels)
-	}
-	if !(o.scale > 0) || math.IsInf(o.scale, 0) {
-		return fmt.Errorf("--scale %g: want a finite pixel scale > 0 arcsec", o.scale)
+	if err := checkImageFlags(o.nx, o.ny, o.scale); err != nil {
+		return err
 	}
 	if math.IsNaN(o.pa) || math.IsInf(o.pa, 0) {
 		return fmt.Errorf("--pa %g: want a finite angle in degrees", o.pa)
 	}
-	g1, g2, err := lensParsePair("shear", o.shear)
+	g1, g2, err := parsePair("shear", o.shear)
 	if err != nil {
 		return err
 	}
-	dx, dy, err := lensParsePair("source-shift", o.shift)
+	dx, dy, err := parsePair("source-shift", o.shift)
 	if err != nil {
 		return err
 	}
@@ -117,11 +95,9 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 	if err != nil {
 		return fmt.Errorf("--source: %w", err)
 	}
-	var psf profile.Profile
-	if o.psf != "" && o.psf != "none" {
-		if psf, err = profile.ParseSpec(o.psf); err != nil {
-			return fmt.Errorf("--psf: %w", err)
-		}
+	psf, err := parsePSF(o.psf)
+	if err != nil {
+		return err
 	}
 
 	img := pix.New(o.nx, o.ny, o.scale)
@@ -129,10 +105,7 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 	if err != nil {
 		return err
 	}
-	var lensed float64
-	for _, v := range img.Pix {
-		lensed += v
-	}
+	lensed := img.Sum()
 	if psf != nil {
 		k, err := lensPSFKernel(psf, o.scale, max(o.nx, o.ny))
 		if err != nil {
@@ -158,7 +131,7 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 	hdr.Set("SRCFLUX", src.Flux(), "source flux")
 	hdr.Set("LENSFLUX", lensed, "lensed flux in the image before the PSF")
 	hdr.Set("MAGNIF", lensed/src.Flux(), "total magnification in the image")
-	if err := pix.WriteFITS(o.out, img, nil, hdr); err != nil {
+	if err := writeImage(o.out, o.png, img, hdr); err != nil {
 		return err
 	}
 	if o.magmap != "" {
@@ -167,11 +140,6 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 			return err
 		}
 		if err := pix.WriteFITS(o.magmap, mu, nil, nil); err != nil {
-			return err
-		}
-	}
-	if o.png != "" {
-		if err := pix.WritePNG(o.png, pix.AsinhStretch.Gray(img)); err != nil {
 			return err
 		}
 	}
@@ -190,10 +158,7 @@ func lensPSFKernel(psf profile.Profile, scale float64, limit int) (*pix.Image, e
 	if err := profile.Draw(psf, k, profile.DrawOptions{Method: profile.NoPixel}); err != nil {
 		return nil, err
 	}
-	var s float64
-	for _, v := range k.Pix {
-		s += v
-	}
+	s := k.Sum()
 	if !(s > 0) || math.IsInf(s, 0) {
 		return nil, fmt.Errorf("PSF stamp sums to %g", s)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,21 +10,11 @@ import (
 	"github.com/galforge/galforge/fits"
 )
 
-func runLensCmd(args ...string) (string, error) {
-	cmd := newRootCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
-
 func TestLensCommandSISMagnification(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "ring.fits")
 	png := filepath.Join(dir, "ring.png")
-	_, err := runLensCmd("lens", "--source", "gaussian sigma=0.02 flux=100", "--einstein", "1", "--q", "1",
+	_, err := runCmd("lens", "--source", "gaussian sigma=0.02 flux=100", "--einstein", "1", "--q", "1",
 		"--source-shift", "0.3,0", "--nx", "300", "--ny", "300", "--scale", "0.01", "--psf", "gaussian sigma=0.02",
 		"-o", out, "--png", png)
 	if err != nil {
@@ -71,7 +60,7 @@ func TestLensCommandBadInput(t *testing.T) {
 		{[]string{"--nx", "0"}, "--nx"},
 	}
 	for _, c := range cases {
-		_, err := runLensCmd(append(append([]string{}, base...), c.extra...)...)
+		_, err := runCmd(append(append([]string{}, base...), c.extra...)...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want one naming %s", c.extra, err, c.want)
 		}

@@ -13,6 +13,7 @@ func init() {
 			psf, catalog, method, out, hdu string
 			stamp, minArea                 int
 			thresh, scale                  float64
+			fixNoise                       bool
 		)
 		cmd := &cobra.Command{
 			Use:   "shapes IMAGE.fits",
@@ -45,7 +46,8 @@ resolution r11 r12 r21 r22 flag.`,
 				ms, err := shapes.MeasureFile(shapes.FileOptions{
 					Image: args[0], PSF: psf, Catalog: catalog, HDU: hdu, Method: m,
 					Scale: scale, StampSize: stamp,
-					Detect: shapes.DetectOptions{Threshold: thresh, MinArea: minArea},
+					Detect:   shapes.DetectOptions{Threshold: thresh, MinArea: minArea},
+					FixNoise: fixNoise,
 				})
 				if err != nil {
 					return err
@@ -74,6 +76,7 @@ resolution r11 r12 r21 r22 flag.`,
 		f.Float64Var(&thresh, "threshold", 3, "detection threshold (background sigmas)")
 		f.IntVar(&minArea, "min-area", 5, "smallest detected segment (pixels)")
 		f.Float64Var(&scale, "scale", 0, "pixel scale in arcsec (informational)")
+		f.BoolVar(&fixNoise, "fixnoise", false, "metacal: symmetrise the noise at each stamp's background rms (seed = object index)")
 		return cmd
 	})
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"path/filepath"
 	"strings"
@@ -10,22 +9,12 @@ import (
 	"github.com/galforge/galforge/fits"
 )
 
-func runShapesCmd(args ...string) (string, error) {
-	cmd := newRootCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
-}
-
 // `galforge shapes` on a GalSim reference image reproduces GalSim's
 // re-Gaussianization (manifest: corrected e = 0.373250, 0.186611).
 func TestShapesCommandRegauss(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "shapes.fits")
-	msg, err := runShapesCmd("shapes", "../../testdata/galsim/conv_exp_hlr0p6_g0p2_0p1_moffat3_48x48_auto.fits",
+	msg, err := runCmd("shapes", "../../testdata/galsim/conv_exp_hlr0p6_g0p2_0p1_moffat3_48x48_auto.fits",
 		"--psf", "../../testdata/galsim/psf_for_conv_moffat_beta3_fwhm0p7_48x48_auto.fits",
 		"--catalog", "", "--method", "regauss", "--stamp-size", "48", "-o", out)
 	if err != nil {
@@ -60,7 +49,7 @@ func TestShapesAndCompareCommandErrors(t *testing.T) {
 		{"compare", "--real", "nothing:train", "--generated", "x", "-o", filepath.Join(dir, "rep")},
 		{"compare", "--real", "a"},
 	} {
-		if msg, err := runShapesCmd(args...); err == nil {
+		if msg, err := runCmd(args...); err == nil {
 			t.Errorf("%v succeeded: %s", args, msg)
 		} else if !strings.Contains(err.Error(), "none.fits") && !strings.Contains(err.Error(), "--") &&
 			!strings.Contains(err.Error(), "psf") {

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/galforge/galforge/survey"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -29,15 +27,9 @@ preview.png and run.json.
 identical byte for byte to one run with the same config.`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := survey.Load(args[0])
+				c, err := loadConfig(cmd, args[0], count, 0)
 				if err != nil {
 					return err
-				}
-				if cmd.Flags().Changed("count") {
-					if count < 0 {
-						return fmt.Errorf("--count %d: must not be negative", count)
-					}
-					c = c.WithCount(count)
 				}
 				opt := survey.Options{Workers: workers}
 				if shard != "" {
@@ -96,24 +88,18 @@ func parseShard(s string) (i, n int, err error) {
 	return i, n, nil
 }
 
-// progress returns a progress callback drawing a bar on stderr.
-func progress(cmd *cobra.Command, what string) func(done, total int) {
-	var bar *progressbar.ProgressBar
-	last := 0
-	return func(done, total int) {
-		if bar == nil {
-			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-				progressbar.OptionSetDescription(what),
-				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionOnCompletion(func() { fmt.Fprintln(cmd.ErrOrStderr()) }),
-			)
-		}
-		bar.Add(done - last)
-		last = done
+// loadConfig reads the survey config at path and applies --count when the
+// flag was given, rejecting counts below minCount.
+func loadConfig(cmd *cobra.Command, path string, count, minCount int) (*survey.Config, error) {
+	c, err := survey.Load(path)
+	if err != nil {
+		return nil, err
 	}
+	if !cmd.Flags().Changed("count") {
+		return c, nil
+	}
+	if count < minCount {
+		return nil, fmt.Errorf("--count %d: must be at least %d", count, minCount)
+	}
+	return c.WithCount(count), nil
 }
-

@@ -9,6 +9,7 @@ with classifier-free guidance, i.e. 48 network evaluations per image).
     /usr/bin/python3 generator/testdata/torch_bench.py [threads]
 """
 import math
+import os
 import sys
 import time
 
@@ -127,7 +128,7 @@ class Disc(nn.Module):
         return self.psi(h) + (h * self.proj(c)).sum(1, keepdim=True)
 
 
-def rate(fn, n_img, reps=5):
+def rate(fn, n_img, reps=int(os.environ.get("REPS", "5"))):
     fn()
     ts = []
     for _ in range(reps):
@@ -177,8 +178,8 @@ def main():
         v.dec(torch.cat([torch.randn(N, 32), c], 1))
 
     g, d = Decoder(64 + W, tanh=True), Disc()
-    og = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.9, 0.999))
-    od = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.9, 0.999))
+    og = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.0, 0.99))
+    od = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.0, 0.99))
 
     def gan_step():
         fake = g(torch.cat([torch.randn(N, 64), c], 1)).detach()

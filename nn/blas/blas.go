@@ -72,7 +72,7 @@ func initBackend() {
 // choose returns the backend named by spec ("" = default search, "gonum", or a file).
 func choose(spec string) Backend {
 	switch spec {
-	case "gonum", "go", "purego-none":
+	case "gonum", "go":
 		return Gonum{}
 	case "":
 		for _, name := range defaultNames {
