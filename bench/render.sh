@@ -17,11 +17,12 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 # One line per case: <galsim_rates.json case> <package> <benchmark>.
-# To add a case (e.g. hsm_adaptive from ./shapes), append a line here.
+# To add a case, append a line here.
 cases="
 sersic_moffat ./profile BenchmarkRenderSersicMoffat
 exp_gauss ./profile BenchmarkRenderExpGauss
 real_galaxy ./profile BenchmarkRenderRealGalaxy
+hsm_adaptive ./shapes BenchmarkAdaptiveMoments64
 "
 
 echo "# galforge (go test -bench, GOMAXPROCS=1)"

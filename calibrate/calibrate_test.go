@@ -10,6 +10,7 @@ import (
 
 	"github.com/galforge/galforge/shapes"
 	"github.com/galforge/galforge/survey"
+	"gonum.org/v1/plot"
 )
 
 // TestFitRecoversKnownBias feeds Fit synthetic per-object results whose
@@ -101,5 +102,19 @@ func TestDemo(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "index.html"))
 	if err != nil || !strings.Contains(string(html), "survey/preview.png") || !strings.Contains(string(html), r.Line()) {
 		t.Errorf("index.html: %v", err)
+	}
+}
+
+// TestPadAxes: the plot keeps a margin around the data and room above it
+// for the legend lines.
+func TestPadAxes(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.02, 0.02, -0.02, 0.02
+	padAxes(p, 2)
+	if p.X.Min >= -0.02 || p.X.Max <= 0.02 || p.Y.Min >= -0.02 {
+		t.Errorf("no margin: x [%v, %v], y min %v", p.X.Min, p.X.Max, p.Y.Min)
+	}
+	if want := 0.02 + 0.04*0.35; math.Abs(p.Y.Max-want) > 1e-12 || !p.Legend.Left || !p.Legend.Top {
+		t.Errorf("y max %v, want %v with the legend top left", p.Y.Max, want)
 	}
 }

@@ -134,7 +134,7 @@ func writePlot(path string, rs []*SourceResult, residual bool) error {
 			k++
 		}
 	}
-	p.Legend.Top = true
+	padAxes(p, k)
 	w, err := p.WriterTo(7*vg.Inch, 5*vg.Inch, "png")
 	if err != nil {
 		return fmt.Errorf("calibrate: plot: %w", err)
@@ -144,4 +144,26 @@ func writePlot(path string, rs []*SourceResult, residual bool) error {
 		return fmt.Errorf("calibrate: plot: %w", err)
 	}
 	return survey.WriteFileAtomic(path, buf.Bytes())
+}
+
+// padAxes widens the data ranges so that the edge points and tick labels
+// are not cut at the frame, and leaves room above the data for the legend
+// (entries lines, top left) so that it covers no point.
+func padAxes(p *plot.Plot, entries int) {
+	dx := p.X.Max - p.X.Min
+	if !(dx > 0) {
+		dx = 0.01
+	}
+	p.X.Min -= 0.1 * dx
+	p.X.Max += 0.1 * dx
+	dy := p.Y.Max - p.Y.Min
+	if !(dy > 0) {
+		dy = 0.01
+	}
+	p.Y.Min -= 0.1 * dy
+	p.Y.Max += dy * (0.15 + 0.1*float64(entries))
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(8)
+	p.Legend.YOffs = -vg.Points(4)
 }

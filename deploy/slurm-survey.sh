@@ -17,6 +17,10 @@ set -euo pipefail
 CONFIG=${1:?usage: sbatch --array=0-(N-1) slurm-survey.sh CONFIG.yaml OUTDIR}
 OUT=${2:?usage: sbatch --array=0-(N-1) slurm-survey.sh CONFIG.yaml OUTDIR}
 GALFORGE=${GALFORGE:-galforge}
+# Same BLAS back-end and thread count on every node, so that generator
+# shards are byte-identical (see README.md); override both for all tasks.
+export GALFORGE_BLAS=${GALFORGE_BLAS:-gonum}
+export GALFORGE_THREADS=${GALFORGE_THREADS:-1}
 I=${SLURM_ARRAY_TASK_ID:?run this script with sbatch --array}
 N=${SLURM_ARRAY_TASK_COUNT:?run this script with sbatch --array}
 

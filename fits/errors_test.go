@@ -148,6 +148,20 @@ func TestAtomicWrite(t *testing.T) {
 	if len(ents) != 0 {
 		t.Errorf("files left behind: %v", ents)
 	}
+	ok := filepath.Join(dir, "ok.fits")
+	if err := WriteImageFile(ok, nil, &Image{Axes: []int{1}, Data: []float64{1}}, -32); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(ok); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o644 {
+		t.Errorf("FITS mode %v, want 0644", fi.Mode().Perm())
+	}
+	os.Remove(ok)
+	_, err = Create(filepath.Join(dir, "nodir", "x.fits"))
+	mustContain(t, err, "output directory "+filepath.Join(dir, "nodir")+" does not exist")
+	_, err = Create(dir)
+	mustContain(t, err, dir, "is an existing directory")
 	err = WriteImageFile(p, nil, &Image{Axes: []int{2}, Data: []float64{1, 300}}, 8)
 	mustContain(t, err, "out of range")
 	if _, err := os.Stat(p); !os.IsNotExist(err) {

@@ -71,7 +71,13 @@ type HDU struct {
 	gcount  int64
 	xtname  string   // XTENSION value
 	notes   []string // non-fatal structural problems, for Verify
+	short   error    // data shorter than the header says, if it is
 }
+
+// Complete returns an error naming the file, the HDU and the missing bytes
+// when the file ends before the HDU's data does, else nil. (A compressed
+// stream's length is unknown until read: its truncation shows on reading.)
+func (h *HDU) Complete() error { return h.short }
 
 // Open opens a FITS file (.fits, .fits.gz with one or several gzip members,
 // .fits.bz2; compression is recognised from the content) and reads its
@@ -370,7 +376,7 @@ func (h *HDU) structure() error {
 	}
 	h.dataLen = int64(n)
 	if sz := h.f.src.size(); sz >= 0 && h.dataOff+h.dataLen > sz {
-		h.notes = append(h.notes, fmt.Sprintf("data truncated: NAXIS says %d bytes, the file has %d", h.dataLen, max(sz-h.dataOff, 0)))
+		h.short = h.errf("data truncated: the header says %d bytes of data, the file has %d", h.dataLen, max(sz-h.dataOff, 0))
 	}
 	return nil
 }

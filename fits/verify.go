@@ -27,6 +27,11 @@ func Verify(path string) []string {
 				probs = append(probs, fmt.Sprintf("%s: keyword %s: %s", pre, c.Key, c.bad))
 			}
 		}
+		if h.short != nil {
+			// reading the data or its checksum would report it again
+			probs = append(probs, h.short.Error())
+			continue
+		}
 		cs, present, err := h.VerifyChecksum()
 		if err != nil {
 			probs = append(probs, err.Error())

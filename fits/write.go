@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,12 +31,39 @@ type Writer struct {
 	err  error
 }
 
+// CheckOutput reports, in plain words, why a file cannot be written at
+// path: its directory does not exist or is not a directory, or path is an
+// existing directory. Commands call it for every output before writing any.
+func CheckOutput(path string) error {
+	if path == "" {
+		return errors.New("empty output path")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("output %s is an existing directory, not a file", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("output directory %s does not exist", dir)
+		}
+		return fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("output directory %s is not a directory", dir)
+	}
+	return nil
+}
+
 // Create starts writing a FITS file at path (gzip-compressed if path ends
 // in .gz). Nothing appears at path until Close succeeds.
 func Create(path string) (*Writer, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if err := CheckOutput(path); err != nil {
+		return nil, fmt.Errorf("fits: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
@@ -82,6 +110,9 @@ func (w *Writer) Close() error {
 	}
 	if err == nil {
 		err = w.bw.Flush()
+	}
+	if err == nil {
+		err = w.tmp.Chmod(0o644)
 	}
 	if err == nil {
 		err = w.tmp.Sync()

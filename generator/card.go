@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/galforge/galforge/fits"
 )
 
 // CardFormat names the version of the model.json layout.
@@ -214,6 +216,9 @@ func (c *Card) ParseConds(pairs []string) (Cond, error) {
 		if !ok {
 			return nil, fmt.Errorf("condition %q: model has no condition %q (it has %s)", p, k, c.condNames())
 		}
+		if _, dup := out[spec.Name]; dup {
+			return nil, fmt.Errorf("condition %q given twice", spec.Name)
+		}
 		x, err := spec.Parse(v)
 		if err != nil {
 			return nil, err
@@ -221,6 +226,28 @@ func (c *Card) ParseConds(pairs []string) (Cond, error) {
 		out[spec.Name] = x
 	}
 	return out, nil
+}
+
+// RangeWarnings lists, one line each, the numeric conditions in cond that lie
+// outside the range seen in training (the card's train_conditions), where
+// the model extrapolates and its samples are not to be trusted.
+func (c *Card) RangeWarnings(cond Cond) []string {
+	var out []string
+	for j, s := range c.Conds {
+		v, ok := cond[s.Name]
+		if !ok || s.Kind != "number" || len(c.TrainConds) == 0 {
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, r := range c.TrainConds {
+			lo, hi = math.Min(lo, r[j]), math.Max(hi, r[j])
+		}
+		if v < lo || v > hi {
+			out = append(out, fmt.Sprintf("condition %s=%g is outside the training range [%g, %g] %s; the model extrapolates",
+				s.Name, v, lo, hi, s.Unit))
+		}
+	}
+	return out
 }
 
 func (c *Card) spec(name string) (CondSpec, bool) {
@@ -301,12 +328,22 @@ func WriteCard(dir string, c *Card) error {
 
 // WriteFileAtomic writes data to a temporary file beside path and renames
 // it into place, so readers never see a half-written file.
+// The file gets mode 0644. A missing directory or a directory at path is
+// reported as such, naming path.
 func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := CheckOutputFile(path); err != nil {
 		return err
 	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	tmp := f.Name()
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		os.Remove(tmp)
@@ -322,3 +359,8 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// CheckOutputFile reports, before anything is written, why path cannot be
+// written as a file (fits.CheckOutput: a missing directory, a directory at
+// path).
+func CheckOutputFile(path string) error { return fits.CheckOutput(path) }

@@ -225,8 +225,16 @@ func (f *Flow) inpaint(rows [][]float64, rng func(i int) *rand.Rand, known, mask
 // SetSteps sets the number of Euler steps of the sampler.
 func (f *Flow) SetSteps(k int) { f.Steps = k }
 
-// SetGuidance sets the classifier-free guidance weight.
-func (f *Flow) SetGuidance(w float64) { f.Guidance = w }
+// SetGuidance sets the classifier-free guidance weight w: 0 is the
+// unconditional velocity, 1 the plain conditional one, larger values
+// extrapolate. NaN, infinite or negative w is refused.
+func (f *Flow) SetGuidance(w float64) error {
+	if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
+		return fmt.Errorf("generator: flow: guidance %g must be a finite number >= 0", w)
+	}
+	f.Guidance = w
+	return nil
+}
 
 // SaveCheckpoint writes weights, EMA and optimiser state.
 func (f *Flow) SaveCheckpoint(path string) error { return f.net.saveCheckpoint(path) }

@@ -271,3 +271,41 @@ print(",".join(str(int(v)) for v in t["INDEX"]))
 		}
 	}
 }
+
+// TestCondChecksAndGuidance: a key given twice is refused naming it, a value
+// outside the training range is reported with the range, bad guidance is
+// refused, and card writes are 0644 with a plain missing-directory error.
+func TestCondChecksAndGuidance(t *testing.T) {
+	c := &Card{Conds: []CondSpec{
+		{Name: "fr", Kind: "category", Labels: []string{"FRI", "FRII"}},
+		{Name: "size", Kind: "number", Unit: "pixel"},
+	}, TrainConds: [][]float64{{0, 2}, {1, 8}}}
+	if _, err := c.ParseConds([]string{"size=3", "SIZE=4"}); err == nil || !strings.Contains(err.Error(), `"size" given twice`) {
+		t.Errorf("repeated key: %v", err)
+	}
+	if w := c.RangeWarnings(Cond{"size": 1e6, "fr": 1}); len(w) != 1 || !strings.Contains(w[0], "[2, 8] pixel") {
+		t.Errorf("size=1e6 warnings %q, want one giving the range [2, 8] pixel", w)
+	}
+	if w := c.RangeWarnings(Cond{"size": 5}); len(w) != 0 {
+		t.Errorf("size=5 inside the range: %q", w)
+	}
+	f := &Flow{Guidance: 1.5}
+	for _, w := range []float64{math.NaN(), math.Inf(1), -0.5} {
+		if err := f.SetGuidance(w); err == nil || !strings.Contains(err.Error(), "guidance") || f.Guidance != 1.5 {
+			t.Errorf("guidance %g: %v, guidance now %g", w, err, f.Guidance)
+		}
+	}
+	if err := f.SetGuidance(2); err != nil || f.Guidance != 2 {
+		t.Errorf("guidance 2: %v, now %g", err, f.Guidance)
+	}
+	dir := t.TempDir()
+	if err := WriteCard(filepath.Join(dir, "missing"), tinyCard("flow")); err == nil || !strings.Contains(err.Error(), "output directory") {
+		t.Errorf("missing directory: %v", err)
+	}
+	if err := WriteCard(dir, tinyCard("flow")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "model.json")); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("model.json: %v %v, want mode 0644", st, err)
+	}
+}

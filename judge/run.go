@@ -17,7 +17,7 @@ type Options struct {
 	Seed uint64
 	// Data overrides the data set named in the model card.
 	Data string
-	// Guidance, when > 0, sets a flow model's classifier-free guidance weight
+	// Guidance, when nonzero, sets a flow model's classifier-free guidance weight
 	// (else the card's default).
 	Guidance float64
 	// Split is the held-out real set compared with: "test" (the default; for
@@ -49,8 +49,10 @@ func Run(dir string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	card := m.Card()
-	if f, ok := m.(*generator.Flow); ok && opt.Guidance > 0 {
-		f.SetGuidance(opt.Guidance)
+	if f, ok := m.(*generator.Flow); ok && opt.Guidance != 0 {
+		if err := f.SetGuidance(opt.Guidance); err != nil {
+			return nil, fmt.Errorf("judge: --guidance: %w", err)
+		}
 	}
 	data := card.Data
 	if opt.Data != "" {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/galforge/galforge/fits"
 )
 
 // StretchFunc names the curve that maps clipped, normalised pixel values
@@ -276,6 +278,9 @@ func WritePNG(path string, img image.Image) error {
 // temporary file in the same directory and a rename; on any error nothing
 // is left behind.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	if err := fits.CheckOutput(path); err != nil {
+		return fmt.Errorf("pix: %w", err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("pix: write %s: %w", path, err)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -146,7 +147,16 @@ func TestWritePNGAtomic(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("temporary files left: %v", ents)
 	}
-	if err := WritePNG(filepath.Join(dir, "no", "such", "dir.png"), img); err == nil {
-		t.Error("write into missing directory succeeded")
+	if fi, err := os.Stat(p); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o644 {
+		t.Errorf("PNG mode %v, want 0644", fi.Mode().Perm())
+	}
+	err = WritePNG(filepath.Join(dir, "no", "such", "dir.png"), img)
+	if err == nil || !strings.Contains(err.Error(), "output directory "+filepath.Join(dir, "no", "such")+" does not exist") {
+		t.Errorf("write into missing directory: %v", err)
+	}
+	if err := WritePNG(dir, img); err == nil || !strings.Contains(err.Error(), "is an existing directory") {
+		t.Errorf("write onto a directory: %v", err)
 	}
 }

@@ -50,7 +50,10 @@
 //     This is how cuspy profiles such as Sérsic n=6 are drawn exactly and
 //     fast: the cusp pixel is subdivided ~15 levels deep, all other pixels
 //     take one or two rule evaluations. (GalSim would need a 26850² FFT for
-//     that case.)
+//     that case.) Pixels touching the profile centre are first split
+//     towards it until the cells are finer than 1/MaxK, so that a profile
+//     far smaller than a pixel (down to 1e-9 arcsec) still puts its whole
+//     flux in the pixel(s) holding its centre.
 //   - Fourier space, for everything else (convolutions, deconvolutions,
 //     interpolated images): the product of the Fourier transforms (times
 //     the pixel's sinc for Auto) is sampled on a grid of spacing

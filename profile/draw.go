@@ -145,6 +145,30 @@ func cubAdapt(f func(x, y float64) float64, x0, y0, h, a, b, tol float64, depth 
 	return s
 }
 
+// cellDist is the distance from the origin to the square of half-side h
+// centred at (x0, y0).
+func cellDist(x0, y0, h float64) float64 {
+	return math.Hypot(math.Max(math.Abs(x0)-h, 0), math.Max(math.Abs(y0)-h, 0))
+}
+
+// cubFocus integrates f over the square of half-side h at (x0, y0) like
+// cubAdapt, but first splits every cell nearer the origin than its
+// half-side until that half-side is below rmin, the profile's finest scale
+// (pixel units), so that a profile far smaller than a pixel is not missed.
+func cubFocus(f func(x, y float64) float64, x0, y0, h, rmin, tol float64, depth int) float64 {
+	if h <= rmin || cellDist(x0, y0, h) >= h || depth >= 60 {
+		a := cubRule(f, x0, y0, h, gl5X, gl5W)
+		b := cubRule(f, x0, y0, h, gl8X, gl8W)
+		return cubAdapt(f, x0, y0, h, a, b, tol, 0)
+	}
+	q := h / 2
+	var s float64
+	for _, d := range [4][2]float64{{-1, -1}, {1, -1}, {-1, 1}, {1, 1}} {
+		s += cubFocus(f, x0+d[0]*q, y0+d[1]*q, q, rmin, tol, depth+1)
+	}
+	return s
+}
+
 // drawReal draws an analytic profile pixel by pixel, centred at pixel
 // coordinates (cx, cy).
 func drawReal(p Profile, img *pix.Image, cx, cy float64, m Method, acc *Accuracy, add bool) {
@@ -172,6 +196,34 @@ func drawReal(p Profile, img *pix.Image, cx, cy float64, m Method, acc *Accuracy
 			a[k] = cubRule(f, u, v, 0.5, gl5X, gl5W)
 			b[k] = cubRule(f, u, v, 0.5, gl8X, gl8W)
 			peak = math.Max(peak, math.Abs(b[k]))
+		}
+	}
+	// The 8x8 rule cannot see a profile much smaller than a pixel: grade
+	// the pixels next to the profile centre down to its finest scale, with
+	// a tolerance relative to the flux first, then to the improved peak.
+	rmin := 1 / (maxKOf(p, acc) * s)
+	var near []int
+	if rmin < 0.5 {
+		for j := 0; j < img.Ny; j++ {
+			for i := 0; i < img.Nx; i++ {
+				if cellDist(float64(i)-cx, float64(j)-cy, 0.5) < 0.5 {
+					near = append(near, j*img.Nx+i)
+				}
+			}
+		}
+	}
+	focus := func(tol float64) {
+		for _, k := range near {
+			i, j := k%img.Nx, k/img.Nx
+			b[k] = cubFocus(f, float64(i)-cx, float64(j)-cy, 0.5, rmin, tol, 0)
+			a[k] = b[k]
+			peak = math.Max(peak, math.Abs(b[k]))
+		}
+	}
+	if tol0 := acc.RealSpaceRelErr * math.Abs(p.Flux()); len(near) > 0 {
+		focus(tol0)
+		if acc.RealSpaceRelErr*peak < tol0 {
+			focus(acc.RealSpaceRelErr * peak)
 		}
 	}
 	tol := acc.RealSpaceRelErr * peak

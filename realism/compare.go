@@ -131,6 +131,9 @@ func computeFeatures(s *Set, bins, workers int) []objFeatures {
 
 // Compare measures both sets and compares them (see the package comment).
 func Compare(a, b *Set, opt Options) (*Report, error) {
+	if err := Compatible(a, b); err != nil {
+		return nil, err
+	}
 	if len(a.Images) < 4 || len(b.Images) < 4 {
 		return nil, fmt.Errorf("realism: need at least 4 objects per set (have %d in %s, %d in %s)",
 			len(a.Images), a.Name, len(b.Images), b.Name)

@@ -108,9 +108,12 @@ func TestCompareRealHalvesAndBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"index.html", "grid_a.png", "grid_b.png", "power.png", "hist_gini.png", "report.json"} {
-		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
-			t.Errorf("report file %s: %v", f, err)
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 || fi.Mode().Perm() != 0o644 {
+			t.Errorf("report file %s: %v %v, want a non-empty 0644 file", f, fi, err)
 		}
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("report directory: %v %v, want mode 0755", fi, err)
 	}
 	// A second report replaces the first; a foreign directory is refused.
 	if err := WriteReport(dir, rb, a, bl); err != nil {
@@ -130,5 +133,53 @@ func TestLoadSetErrors(t *testing.T) {
 		} else {
 			t.Logf("%s: %v", spec, err)
 		}
+	}
+}
+
+// TestLoadWithPrepareAndCompatible: --real-field/--size give train's crop
+// and block average; sets of other sizes, band counts or units are refused
+// naming the fix; small stamps are enlarged to fill their grid tile.
+func TestLoadWithPrepareAndCompatible(t *testing.T) {
+	raw, err := LoadWith("gz-decals-rings:test", dataDir, LoadOptions{Limit: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep, err := LoadWith("gz-decals-rings:test", dataDir, LoadOptions{Limit: 4, Field: 64, Size: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Bands != 3 || raw.Unit != "display" || prep.Images[0].Nx != 32 || prep.Images[0].Ny != 32 {
+		t.Fatalf("bands %d unit %q prepared %dx%d, want 3, display, 32x32", raw.Bands, raw.Unit, prep.Images[0].Nx, prep.Images[0].Ny)
+	}
+	// Prepared pixel (5, 7) is the mean of raw pixels 32+2*(5..5.5), 32+2*(7..7.5).
+	r := raw.Images[1]
+	want := (r.At(42, 46) + r.At(43, 46) + r.At(42, 47) + r.At(43, 47)) / 4
+	if got := prep.Images[1].At(5, 7); math.Abs(got-want) > 1e-4*math.Abs(want) {
+		t.Errorf("prepared pixel %g, want the 2x2 block mean %g", got, want)
+	}
+	if err := Compatible(raw, prep); err == nil || !strings.Contains(err.Error(), "--real-field") {
+		t.Errorf("128 px vs 32 px: %v, want a refusal naming --real-field", err)
+	}
+	one, err := LoadWith("gz-decals-rings:test", dataDir, LoadOptions{Limit: 4, Band: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Compatible(raw, one); err == nil || !strings.Contains(err.Error(), "--band") {
+		t.Errorf("3 bands vs 1: %v, want a refusal naming --band", err)
+	}
+	if got := one.Images[0].At(10, 10); got < 0 || got > 255 || one.Bands != 1 {
+		t.Errorf("band 2: pixel %g bands %d", got, one.Bands)
+	}
+	jy := &Set{Name: "radio", Images: one.Images, Bands: 1, Unit: "JY/BEAM"}
+	if err := Compatible(jy, one); err == nil || !strings.Contains(err.Error(), "JY/BEAM") {
+		t.Errorf("Jy/beam vs display: %v, want a refusal naming the units", err)
+	}
+	if _, err := LoadWith("gz-decals-rings:test", dataDir, LoadOptions{Limit: 1, Field: 1000, Size: 32}); err == nil ||
+		!strings.Contains(err.Error(), "1000") || !strings.Contains(err.Error(), "128") {
+		t.Errorf("field 1000 of 128 px stamps: %v", err)
+	}
+	g := enlarge(pix.Stretch{Func: pix.StretchAsinh}.Gray(prep.Images[0]), 96)
+	if b := g.Bounds(); b.Dx() != 96 || b.Dy() != 96 {
+		t.Errorf("32 px stamp enlarged to %v, want 96x96", b)
 	}
 }

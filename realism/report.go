@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"image"
 	"image/color"
 	"math"
 	"os"
@@ -66,9 +67,14 @@ func WriteReport(dir string, r *Report, a, b *Set) error {
 		}
 	}()
 	st := pix.Stretch{Func: pix.StretchAsinh}
+	const cell = 96 // display size of every tile, pixels
 	grid := func(s *Set, name string) error {
 		ims := s.Images[:min(len(s.Images), 36)]
-		return pix.WritePNG(filepath.Join(tmp, name), pix.MosaicImages(ims, st, pix.MosaicOptions{Cols: 6, Cell: 96, Fit: true}))
+		tiles := make([]image.Image, len(ims))
+		for i, m := range ims {
+			tiles[i] = enlarge(st.Gray(m), cell)
+		}
+		return pix.WritePNG(filepath.Join(tmp, name), pix.Mosaic(tiles, pix.MosaicOptions{Cols: 6, Cell: cell, Fit: true}))
 	}
 	if err := grid(a, "grid_a.png"); err != nil {
 		return err
@@ -94,7 +100,7 @@ func WriteReport(dir string, r *Report, a, b *Set) error {
 	if err := os.WriteFile(filepath.Join(tmp, "report.json"), js, 0o644); err != nil {
 		return fmt.Errorf("realism: %w", err)
 	}
-	f, err := os.Create(filepath.Join(tmp, "index.html"))
+	f, err := os.OpenFile(filepath.Join(tmp, "index.html"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("realism: %w", err)
 	}
@@ -108,6 +114,10 @@ func WriteReport(dir string, r *Report, a, b *Set) error {
 	}
 	if err != nil {
 		return fmt.Errorf("realism: index.html: %w", err)
+	}
+	// MkdirTemp makes 0700; a report is for everyone to read.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("realism: %w", err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("realism: %w", err)
@@ -228,3 +238,21 @@ concentration, asymmetry, smoothness (Conselice 2003), half-light radius r50 (pi
 from adaptive moments, Sérsic index fitted without PSF.</p>
 </body></html>
 `))
+
+// enlarge scales a tile up by the largest integer factor (pixel
+// replication) that keeps it within cell pixels, so small stamps fill
+// their tile in a grid as large ones do.
+func enlarge(g *image.Gray, cell int) image.Image {
+	b := g.Bounds()
+	f := cell / max(b.Dx(), b.Dy(), 1)
+	if f <= 1 {
+		return g
+	}
+	out := image.NewGray(image.Rect(0, 0, b.Dx()*f, b.Dy()*f))
+	for y := 0; y < b.Dy()*f; y++ {
+		for x := 0; x < b.Dx()*f; x++ {
+			out.SetGray(x, y, g.GrayAt(b.Min.X+x/f, b.Min.Y+y/f))
+		}
+	}
+	return out
+}

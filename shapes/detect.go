@@ -1,6 +1,7 @@
 package shapes
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -74,6 +75,12 @@ func Background(img *pix.Image) (level, sigma float64) {
 func Detect(img *pix.Image, opt DetectOptions) ([]Detection, []int32, error) {
 	if err := checkImage(img, "detection"); err != nil {
 		return nil, nil, err
+	}
+	if opt.Threshold < 0 || math.IsNaN(opt.Threshold) || math.IsInf(opt.Threshold, 0) {
+		return nil, nil, fmt.Errorf("shapes: detection threshold %g must be a finite number > 0 (background sigmas)", opt.Threshold)
+	}
+	if opt.MinArea < 0 {
+		return nil, nil, fmt.Errorf("shapes: detection min-area %d must be >= 1 pixel", opt.MinArea)
 	}
 	if opt.Threshold == 0 {
 		opt.Threshold = 3

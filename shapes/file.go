@@ -184,10 +184,28 @@ func readPositions(path string) (x, y []float64, err error) {
 	return nil, nil, fmt.Errorf("shapes: catalog %s: no table HDU", path)
 }
 
+// CheckTablePath reports, before any work, why WriteTable could not write
+// path: an extension other than .fits, .fits.gz or .csv, a missing
+// directory, or a directory at path.
+func CheckTablePath(path string) error {
+	if err := fits.CheckOutput(path); err != nil {
+		return fmt.Errorf("shapes: %w", err)
+	}
+	low := strings.ToLower(path)
+	if !strings.HasSuffix(low, ".fits") && !strings.HasSuffix(low, ".fits.gz") && !strings.HasSuffix(low, ".csv") {
+		return fmt.Errorf("shapes: output %s: unknown extension %q, want .fits, .fits.gz or .csv", path, filepath.Ext(path))
+	}
+	return nil
+}
+
 // WriteTable writes measurements to path: a FITS binary table (extension
-// SHAPES) or, when path ends in .csv, CSV with a header line. The file
-// appears only when complete.
+// SHAPES) for .fits or .fits.gz or, for .csv, CSV with a header line and a
+// last column, error, with the reason of a nonzero flag. The file appears,
+// mode 0644, only when complete.
 func WriteTable(path string, ms []Measurement, method Method) error {
+	if err := CheckTablePath(path); err != nil {
+		return err
+	}
 	n := len(ms)
 	col := func(f func(m Measurement) float64) []float64 {
 		v := make([]float64, n)
@@ -236,13 +254,25 @@ func WriteTable(path string, ms []Measurement, method Method) error {
 		w.Abort()
 		return err
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	// fits.Create leaves its temporary file's 0600; outputs are 0644.
+	if err := os.Chmod(path, 0o644); err != nil {
+		return fmt.Errorf("shapes: %w", err)
+	}
+	return nil
 }
 
 func writeCSV(path string, cols []fits.Column, errs []string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".shapes-*.csv")
 	if err != nil {
 		return fmt.Errorf("shapes: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("shapes: %s: %w", path, err)
 	}
 	cw := csv.NewWriter(tmp)
 	head := make([]string, 0, len(cols)+1)

@@ -40,13 +40,16 @@ func ParseMethod(s string) (Method, error) {
 
 // Measurement is one object's shape, as written by `galforge shapes`.
 type Measurement struct {
+	// ID is the plane index of a cube or the catalog row (0-based, as
+	// survey's truth ids), or for objects detected in a field the
+	// segmentation label (1-based; 0 is the background).
 	ID         int
 	X, Y       float64       // centroid, 0-based pixels of the input image (or stamp)
 	Flux       float64       // amplitude of the best-fit Gaussian or method flux (counts)
 	Sigma      float64       // adaptive sigma, pixels
 	E1, E2     float64       // distortion: observed (moments) or PSF-corrected
 	G1, G2     float64       // reduced shear: observed, corrected, or the metacal estimate
-	Resolution float64       // 1 − T_psf/T_gal (PSF-corrected methods), else NaN
+	Resolution float64       // 1 − T_psf/T_gal for regauss and ksb; NaN for moments (no PSF) and metacal (corrected through R instead)
 	R          [2][2]float64 // metacal response, else zero
 	Flag       Flag
 	Err        string // why it failed, when Flag ≠ 0

@@ -244,21 +244,26 @@ func (c *Config) resolve(p string) string {
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
+// has reports whether the config file set the dotted key (even to zero), so
+// that an explicit 0 is validated rather than replaced by the default.
+func (c *Config) has(key string) bool { _, ok := c.lines[key]; return ok }
+
+// setDefaults fills in the keys the file did not set.
 func (c *Config) setDefaults() {
 	im := &c.Image
 	if im.Type == "" {
 		im.Type = "stamps"
 	}
-	if im.StampSize == 0 {
+	if !c.has("image.stamp_size") {
 		im.StampSize = 64
 	}
-	if im.PixelScale == 0 {
+	if !c.has("image.pixel_scale") {
 		im.PixelScale = 0.2
 	}
 	if im.Noise.Type == "" {
 		im.Noise.Type = "none"
 	}
-	if im.Noise.Gain == 0 {
+	if !c.has("image.noise.gain") {
 		im.Noise.Gain = 1
 	}
 	if c.PSF.Spec == "" {
@@ -268,13 +273,13 @@ func (c *Config) setDefaults() {
 	if g.Source == "" {
 		g.Source = "parametric"
 	}
-	if g.Count == 0 && g.Density == 0 {
+	if !c.has("galaxies.count") && g.Density == 0 {
 		g.Count = 100
 	}
 	if g.Orientation == "" {
 		g.Orientation = "random"
 	}
-	if g.ZeroPoint == 0 {
+	if !c.has("galaxies.zero_point") {
 		g.ZeroPoint = 30
 	}
 	if g.Mag == nil && g.Flux == nil {
@@ -316,27 +321,27 @@ func (c *Config) setDefaults() {
 		c.Lensing.Type = "none"
 	}
 	cal := &c.Calibrate
-	if cal.Shear == 0 {
+	if !c.has("calibrate.shear") {
 		cal.Shear = 0.02
 	}
-	if cal.Step == 0 {
+	if !c.has("calibrate.step") {
 		cal.Step = 0.01
 	}
-	if cal.Bootstrap == 0 {
+	if !c.has("calibrate.bootstrap") {
 		cal.Bootstrap = 200
 	}
 	ps := &c.Lensing.PowerSpectrum
-	if ps.Slope == 0 {
+	if !c.has("lensing.power_spectrum.slope") {
 		ps.Slope = -2
 	}
-	if ps.Grid == 0 {
+	if !c.has("lensing.power_spectrum.grid_spacing") {
 		ps.Grid = 10 * im.PixelScale
 	}
 	if s := c.Lensing.SIE; s != nil {
-		if s.Q == 0 {
+		if !c.has("lensing.sie.q") {
 			s.Q = 1
 		}
-		if s.Sources == 0 {
+		if !c.has("lensing.sie.sources") {
 			s.Sources = 1
 		}
 	}
@@ -417,6 +422,9 @@ func (c *Config) validate() error {
 	}
 	if g.Density > 0 && im.Type != "field" {
 		return c.errf("galaxies.density", "a number density needs image.type: field")
+	}
+	if g.Count == 0 && g.Density == 0 {
+		return c.errf("galaxies.count", "0 galaxies: nothing to render (give at least 1)")
 	}
 	if g.Count > 1e9 {
 		return c.errf("galaxies.count", "%d is more than 1e9", g.Count)
@@ -526,6 +534,13 @@ func (c *Config) validate() error {
 			return c.errf(fmt.Sprintf("calibrate.compare[%d]", i), "%q is not one of parametric, cosmos, generator, real", s)
 		}
 	}
+	// Checked last, so that a mistake inside a section is reported first:
+	// a config without its galaxies or PSF is almost surely the wrong file.
+	for _, sec := range []string{"psf", "galaxies"} {
+		if !c.has(sec) {
+			return fmt.Errorf("%s: the %q section is missing (an empty or unrelated YAML file?); CONFIG.md lists its keys", c.path, sec)
+		}
+	}
 	return nil
 }
 
@@ -624,7 +639,11 @@ func (c *Config) checkFile(key, p string) error {
 		return c.errf(key, "a file name is needed")
 	}
 	if _, err := os.Stat(c.resolve(p)); err != nil {
-		return c.errf(key, "file %s: %v", c.resolve(p), errText(err))
+		if filepath.IsAbs(p) || !os.IsNotExist(err) {
+			return c.errf(key, "file %s: %v", c.resolve(p), errText(err))
+		}
+		return c.errf(key, "file %s: no such file (tried %s from the working directory and %s beside the config)",
+			p, p, filepath.Join(filepath.Dir(c.path), p))
 	}
 	return nil
 }

@@ -62,12 +62,27 @@ func (d Dist) MarshalYAML() (any, error) {
 // positive is the lower bound of parameters that must be > 0.
 const positive = math.SmallestNonzeroFloat64
 
+// allowed describes the interval [lo, hi] for error messages, writing the
+// "> 0" bound of positive parameters as such rather than as 5e-324.
+func allowed(lo, hi float64) string {
+	low := fmt.Sprintf("[%v", lo)
+	if lo == positive {
+		low = "(0"
+	}
+	high := fmt.Sprintf("%v]", hi)
+	if math.IsInf(hi, 1) {
+		high = "+Inf)"
+	}
+	return low + ", " + high
+}
+
 // check validates the distribution's parameters and that its support lies
 // within [lo, hi].
 func (d *Dist) check(c *Config, key string, lo, hi float64) error {
 	if d == nil {
 		return nil
 	}
+	bounds := allowed(lo, hi)
 	for _, v := range []float64{d.Value, d.Min, d.Max, d.Mean, d.Sigma, d.Slope} {
 		if !finite(v) {
 			return c.errf(key, "NaN or Inf parameter")
@@ -77,14 +92,14 @@ func (d *Dist) check(c *Config, key string, lo, hi float64) error {
 	switch d.Type {
 	case "const":
 		if !in(d.Value) {
-			return c.errf(key, "value %v is outside [%v, %v]", d.Value, lo, hi)
+			return c.errf(key, "value %v is outside %s", d.Value, bounds)
 		}
 	case "uniform", "powerlaw":
 		if !(d.Max > d.Min) {
 			return c.errf(key, "%s needs min < max, got [%v, %v]", d.Type, d.Min, d.Max)
 		}
 		if !in(d.Min) || !in(d.Max) {
-			return c.errf(key, "range [%v, %v] is outside [%v, %v]", d.Min, d.Max, lo, hi)
+			return c.errf(key, "range [%v, %v] is outside %s", d.Min, d.Max, bounds)
 		}
 		if d.Type == "powerlaw" && d.Min <= 0 {
 			return c.errf(key, "powerlaw needs min > 0")
@@ -95,17 +110,17 @@ func (d *Dist) check(c *Config, key string, lo, hi float64) error {
 		}
 		if d.Min != 0 || d.Max != 0 {
 			if !(d.Max > d.Min) || !in(d.Min) || !in(d.Max) {
-				return c.errf(key, "truncation [%v, %v] must have min < max inside [%v, %v]", d.Min, d.Max, lo, hi)
+				return c.errf(key, "truncation [%v, %v] must have min < max inside %s", d.Min, d.Max, bounds)
 			}
 		} else if !math.IsInf(lo, -1) || !math.IsInf(hi, 1) {
-			return c.errf(key, "a normal distribution needs min and max within [%v, %v]", lo, hi)
+			return c.errf(key, "a normal distribution needs min and max within %s", bounds)
 		}
 	case "lognormal":
 		if !(d.Sigma >= 0) {
 			return c.errf(key, "sigma %v must be >= 0", d.Sigma)
 		}
 		if lo > positive || !math.IsInf(hi, 1) {
-			return c.errf(key, "a lognormal reaches outside [%v, %v]; use uniform or a truncated normal", lo, hi)
+			return c.errf(key, "a lognormal reaches outside %s; use uniform or a truncated normal", bounds)
 		}
 	case "choice":
 		if len(d.Values) == 0 {
@@ -113,7 +128,7 @@ func (d *Dist) check(c *Config, key string, lo, hi float64) error {
 		}
 		for _, v := range d.Values {
 			if !in(v) {
-				return c.errf(key, "value %v is outside [%v, %v]", v, lo, hi)
+				return c.errf(key, "value %v is outside %s", v, bounds)
 			}
 		}
 	default:

@@ -80,6 +80,19 @@ func TestGeneratorSource(t *testing.T) {
 	} else {
 		t.Log(err)
 	}
+	// Condition values are checked against the model card: a category
+	// index the model does not have, a number far outside training.
+	model := tinyModel(t)
+	for _, tc := range []struct{ old, new, want string }{
+		{"ring: {type: choice, values: [0, 1]}", "ring: 7", "galaxies.generator.conditions.ring: 7 is not one of the label indices 0..1"},
+		{"ring: {type: choice, values: [0, 1]}", "ring: 0.5", "conditions.ring: 0.5 is not one of"},
+		{"size: {type: uniform, min: 1, max: 3}", "size: 50", "galaxies.generator.conditions.size: value 50 is outside [0, 3]"},
+	} {
+		cb := mustLoad(t, strings.Replace(fmt.Sprintf(generatorYAML, model), tc.old, tc.new, 1))
+		if _, err := NewSim(cb); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.new, err, tc.want)
+		}
+	}
 }
 
 // TestGeneratorSourceBatchSameBytes: stamps drawn with the batched

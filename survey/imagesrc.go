@@ -14,8 +14,8 @@ import (
 )
 
 // generatorSource draws each galaxy from a trained generative model: one
-// sample per object (per ring pair) from its own seed, bands averaged, the background
-// (median of the border pixels) removed and negative pixels set to zero,
+// sample per object (per ring pair) from its own seed, bands averaged, the
+// background (median of the border pixels) removed and negative pixels set to zero,
 // turned into an interpolated-image profile, rotated, scaled to the
 // object's flux (and to its half-light radius when galaxies.hlr is given).
 // Models trained on display-stretched images (gz-decals-rings) give
@@ -67,6 +67,9 @@ func newGeneratorSource(c *Config, r *renderer) (*generatorSource, error) {
 		if !known[name] {
 			return nil, c.errf("galaxies.generator.conditions."+name, "model %s has no condition %q", dir, name)
 		}
+	}
+	if err := checkConds(c, card, dir); err != nil {
+		return nil, err
 	}
 	scale := card.PixelScale
 	if !(scale > 0) {
@@ -317,4 +320,60 @@ func (s *realSource) galaxy(o *Object) (profile.Profile, error) {
 		return profile.Shear(p, o.E1, o.E2)
 	}
 	return p, nil
+}
+
+// checkConds checks the configured condition distributions against the
+// model card, as galforge sample does for a single value: a category takes
+// only the integer label indices 0..len(labels)-1 (const or choice); a
+// number must lie within the training range widened by its own width on
+// each side (farther out the network has never seen such values).
+func checkConds(c *Config, card *generator.Card, dir string) error {
+	for i, s := range card.Conds {
+		d, ok := c.Galaxies.Generator.Conditions[s.Name]
+		if !ok {
+			continue
+		}
+		key := "galaxies.generator.conditions." + s.Name
+		if s.Kind == "category" {
+			vals := d.Values
+			if d.Type == "const" {
+				vals = []float64{d.Value}
+			} else if d.Type != "choice" {
+				return c.errf(key, "a category (labels %v) takes a label index or {type: choice, values: [...]}, not %s", s.Labels, d.Type)
+			}
+			for _, v := range vals {
+				if v != math.Trunc(v) || v < 0 || int(v) >= len(s.Labels) {
+					return c.errf(key, "%v is not one of the label indices 0..%d (%v)", v, len(s.Labels)-1, s.Labels)
+				}
+			}
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, row := range card.TrainConds {
+			if i < len(row) && finite(row[i]) {
+				lo, hi = math.Min(lo, row[i]), math.Max(hi, row[i])
+			}
+		}
+		if lo > hi {
+			continue // the card does not record the training values
+		}
+		if s.Log && lo > 0 {
+			// Widen in log10, the network's own scale.
+			w := math.Log10(hi) - math.Log10(lo)
+			if w == 0 {
+				w = 1
+			}
+			lo, hi = lo*math.Pow(10, -w), hi*math.Pow(10, w)
+		} else {
+			w := hi - lo
+			if w == 0 {
+				w = math.Max(math.Abs(lo), 1)
+			}
+			lo, hi = lo-w, hi+w
+		}
+		if err := d.check(c, key, lo, hi); err != nil {
+			return fmt.Errorf("%w (far outside the training range of model %s; %s)", err, dir, s.Unit)
+		}
+	}
+	return nil
 }

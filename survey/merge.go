@@ -71,6 +71,9 @@ func scanHDUs(path string) ([]hduInfo, error) {
 			n = (n + pc) * abs64(bitpix) / 8
 		}
 		start := off + int64(len(hb))
+		if start+n > st.Size() {
+			return nil, fmt.Errorf("survey: %s: HDU %d: truncated: its data needs %d bytes, the file has %d after the header", path, len(out), n, st.Size()-start)
+		}
 		out = append(out, hduInfo{hdr: h, dataStart: start, dataBytes: n, lastAxis: last, naxis: int(naxis)})
 		off = start + (n+fits.BlockSize-1)/fits.BlockSize*fits.BlockSize
 	}
@@ -136,17 +139,32 @@ func Merge(outDir string, shardDirs []string) (*RunInfo, error) {
 	if _, err := os.Stat(filepath.Join(dirs[0], StampsFile)); err != nil {
 		imgName = FieldFile
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	counts := make([]int, len(order))
+	for pos, k := range order {
+		counts[pos] = infos[k].Count
+	}
+	files := []string{PSFFile, imgName, TruthFITS, TruthCSV, PreviewFile, RunFile}
+	cleanup, err := prepareOutDir(outDir)
+	if err != nil {
 		return nil, fmt.Errorf("survey merge: %w", err)
 	}
+	ok := false
+	var written []string
+	defer func() {
+		if !ok {
+			cleanup(written)
+		}
+	}()
 	for _, name := range []string{imgName, TruthFITS} {
 		if err := mergeFITS(filepath.Join(outDir, name), dirs, name); err != nil {
 			return nil, err
 		}
+		written = append(written, name)
 	}
-	if err := mergeCSV(filepath.Join(outDir, TruthCSV), dirs); err != nil {
+	if err := mergeCSV(filepath.Join(outDir, TruthCSV), dirs, counts); err != nil {
 		return nil, err
 	}
+	written = append(written, TruthCSV)
 	psf, err := os.ReadFile(filepath.Join(dirs[0], PSFFile))
 	if err != nil {
 		return nil, fmt.Errorf("survey merge: %w", err)
@@ -154,9 +172,11 @@ func Merge(outDir string, shardDirs []string) (*RunInfo, error) {
 	if err := WriteFileAtomic(filepath.Join(outDir, PSFFile), psf); err != nil {
 		return nil, err
 	}
+	written = append(written, PSFFile)
 	if err := writePreview(filepath.Join(outDir, imgName), filepath.Join(outDir, PreviewFile)); err != nil {
 		return nil, err
 	}
+	written = append(written, PreviewFile)
 	out := *first
 	out.Shard, out.Shards = 0, 1
 	out.First, out.Count = 0, first.Objects
@@ -166,10 +186,20 @@ func Merge(outDir string, shardDirs []string) (*RunInfo, error) {
 		out.Timings["shards_render_sum"] += in.Timings["render"]
 		out.RowCount += in.RowCount
 	}
+	// The rate over all shards: galaxies per second of summed render time
+	// (one worker pool's rate, whatever the number of nodes).
+	out.Rate = 0
+	if t := out.Timings["shards_render_sum"]; t > 0 {
+		out.Rate = float64(out.Count) / t
+	}
 	out.Merged = dirs
-	out.Files = []string{PSFFile, imgName, TruthFITS, TruthCSV, PreviewFile, RunFile}
+	out.Files = files
 	out.Timings["merge"] = time.Since(start).Seconds()
-	return &out, writeRunInfo(filepath.Join(outDir, RunFile), &out)
+	if err := writeRunInfo(filepath.Join(outDir, RunFile), &out); err != nil {
+		return nil, err
+	}
+	ok = true
+	return &out, removeOthers(outDir, files)
 }
 
 // mergeFITS concatenates, HDU by HDU, the data of the shards' files along
@@ -223,7 +253,8 @@ func mergeFITS(outPath string, dirs []string, name string) error {
 }
 
 // mergeCSV joins the shards' truth.csv files, keeping the first header line.
-func mergeCSV(outPath string, dirs []string) error {
+// Each shard must hold counts[s] rows, which catches a truncated file.
+func mergeCSV(outPath string, dirs []string, counts []int) error {
 	out, err := createAtomic(outPath)
 	if err != nil {
 		return err
@@ -248,6 +279,10 @@ func mergeCSV(outPath string, dirs []string) error {
 		if err := sc.Err(); err != nil {
 			out.Abort()
 			return fmt.Errorf("survey merge: %s: %w", filepath.Join(d, TruthCSV), err)
+		}
+		if line-1 != counts[s] {
+			out.Abort()
+			return fmt.Errorf("survey merge: %s: %d rows, but its run.json says %d (truncated?)", filepath.Join(d, TruthCSV), max(line-1, 0), counts[s])
 		}
 	}
 	return out.Close()

@@ -1,11 +1,13 @@
 package survey
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -27,6 +29,88 @@ type Options struct {
 	// Progress, when set, is called after each finished batch with the
 	// number of galaxies done and the total of this shard.
 	Progress func(done, total int)
+	// Context, when set, cancels the run between batches (e.g. on Ctrl-C):
+	// Run then removes its temporary and written files and returns an
+	// error wrapping the context's error.
+	Context context.Context
+}
+
+// outputs are the file names a run or merge may write into its folder.
+var outputs = []string{StampsFile, FieldFile, PSFFile, TruthFITS, TruthCSV, PreviewFile, RunFile}
+
+// CheckOutDir reports, before any work, whether dir can be an output
+// folder: it must be a folder or not exist yet, and its nearest existing
+// parent must be a folder.
+func CheckOutDir(dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				if d == dir {
+					return fmt.Errorf("output folder %s exists and is not a folder", dir)
+				}
+				return fmt.Errorf("output folder %s: %s is not a folder", dir, d)
+			}
+			return nil
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
+	}
+}
+
+// prepareOutDir makes the output folder (0755) and removes temporary files
+// that an interrupted run left under the names of galforge's outputs. The
+// returned cleanup, for a failed run, removes the files it is given and the
+// folder when this call created it.
+func prepareOutDir(dir string) (cleanup func(written []string), err error) {
+	if err := CheckOutDir(dir); err != nil {
+		return nil, err
+	}
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, name := range outputs {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
+	return func(written []string) {
+		for _, f := range written {
+			os.Remove(filepath.Join(dir, f))
+		}
+		if os.IsNotExist(statErr) {
+			os.Remove(dir)
+		}
+	}, nil
+}
+
+// removeOthers removes the galforge outputs in dir that a successful run
+// did not write (files lists those it wrote), so that a re-used folder holds
+// one run: a stamps run after a field run leaves no old image.fits behind.
+func removeOthers(dir string, files []string) error {
+	for _, name := range outputs {
+		if slices.Contains(files, name) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("survey: removing the previous run's %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// cancelled returns the context's error, wrapped, once it is done.
+func (o *Options) cancelled() error {
+	if o.Context == nil {
+		return nil
+	}
+	if err := o.Context.Err(); err != nil {
+		return fmt.Errorf("survey: %w", err)
+	}
+	return nil
 }
 
 // Output file names inside an output directory.
@@ -92,8 +176,8 @@ func Run(c *Config, outDir string, opt Options) (*RunInfo, error) {
 		info.RowFirst, info.RowCount = split(c.Image.Ny, opt.Shard, opt.Shards)
 	}
 	info.Timings["setup"] = time.Since(start).Seconds()
-	_, statErr := os.Stat(outDir)
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	cleanup, err := prepareOutDir(outDir)
+	if err != nil {
 		return nil, fmt.Errorf("survey: %w", err)
 	}
 	ok := false
@@ -101,12 +185,7 @@ func Run(c *Config, outDir string, opt Options) (*RunInfo, error) {
 		// On failure remove what this run renamed into place, and the
 		// output folder if this run created it: a run writes all or nothing.
 		if !ok {
-			for _, f := range info.Files {
-				os.Remove(filepath.Join(outDir, f))
-			}
-			if os.IsNotExist(statErr) {
-				os.Remove(outDir)
-			}
+			cleanup(info.Files)
 		}
 	}()
 
@@ -156,7 +235,7 @@ func Run(c *Config, outDir string, opt Options) (*RunInfo, error) {
 		return nil, err
 	}
 	ok = true
-	return info, nil
+	return info, removeOthers(outDir, info.Files)
 }
 
 func writeRunInfo(path string, info *RunInfo) error {
@@ -208,6 +287,9 @@ func (r *renderer) runStamps(path string, tr *truthWriter, info *RunInfo, opt Op
 	imgs := make([]*pix.Image, batch)
 	errs := make([]error, batch)
 	for b0 := 0; b0 < info.Count; b0 += batch {
+		if err := opt.cancelled(); err != nil {
+			return err
+		}
 		nb := min(batch, info.Count-b0)
 		var wg sync.WaitGroup
 		next := make(chan int, nb)
@@ -288,6 +370,9 @@ func (r *renderer) runField(path string, tr *truthWriter, info *RunInfo, opt Opt
 	next := 0 // boxes[:next] have started
 	var active []box
 	for y0 := info.RowFirst; y0 < info.RowFirst+info.RowCount; y0 += bandRows {
+		if err := opt.cancelled(); err != nil {
+			return err
+		}
 		y1 := min(y0+bandRows, info.RowFirst+info.RowCount)
 		for next < len(boxes) && boxes[next].y0 < y1 {
 			active = append(active, boxes[next])

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/galforge/galforge/pix"
 )
@@ -47,3 +48,7 @@ func (s *Sim) Stamp(i int) (Object, *pix.Image, error) {
 // PSF draws the PSF at the image centre (pixel response included), as
 // written to psf.fits.
 func (s *Sim) PSF() (*pix.Image, error) { return s.r.psfImage() }
+
+// NoiseSigma is the rms of the pixel noise on a blank stamp, in ADU (0 when
+// the config adds no noise): what metacalibration needs to symmetrise it.
+func (s *Sim) NoiseSigma() float64 { return math.Sqrt(s.r.noiseVariance()) }

@@ -88,10 +88,18 @@ func TestBadConfigs(t *testing.T) {
 		{"negative count", "galaxies:\n  count: -4\n", "c.yaml:2: galaxies.count: -4 must not be negative"},
 		{"odd ring", "galaxies: {count: 3, orientation: ring}\n", "ring pairs need an even count"},
 		{"sersic n", "galaxies:\n  parametric: {n: 7}\n", "galaxies.parametric.n: value 7 is outside [0.3, 6.2]"},
+		{"negative hlr", "galaxies:\n  hlr: -1\n", "galaxies.hlr: value -1 is outside (0, +Inf)"},
 		{"bad psf", "psf: {spec: \"blob size=1\"}\n", "psf.spec"},
 		{"bad type", "image: {type: mosaic}\n", `image.type: "mosaic" is not one of`},
 		{"sie on stamps", "lensing: {sie: {theta_e: 1}}\n", "lensing.sie: a strong lens needs image.type: field"},
 		{"yaml syntax", "image: [1, 2\n", "c.yaml:"},
+		{"zero count", "psf: {}\ngalaxies:\n  count: 0\n", "c.yaml:3: galaxies.count: 0 galaxies"},
+		{"zero pixel scale", "image: {pixel_scale: 0}\npsf: {}\ngalaxies: {}\n", "c.yaml:1: image.pixel_scale: 0 arcsec/pixel must be positive"},
+		{"negative pixel scale", "image: {pixel_scale: -0.1}\n", "image.pixel_scale: -0.1"},
+		{"zero stamp size", "image: {stamp_size: 0}\n", "image.stamp_size: 0 pixels"},
+		{"missing file", "psf: {}\ngalaxies: {source: cosmos, cosmos: {catalog: nope.fits}}\n", "galaxies.cosmos.catalog: file nope.fits: no such file (tried nope.fits from the working directory and "},
+		{"empty file", "", `c.yaml: the "psf" section is missing`},
+		{"no galaxies", "psf: {spec: \"gaussian fwhm=0.6\"}\n", `c.yaml: the "galaxies" section is missing`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +116,7 @@ func TestBadConfigs(t *testing.T) {
 }
 
 func TestDistributions(t *testing.T) {
-	c := mustLoad(t, "galaxies:\n  hlr: {type: powerlaw, min: 0.5, max: 2, slope: -1}\n")
+	c := mustLoad(t, "psf: {}\ngalaxies:\n  hlr: {type: powerlaw, min: 0.5, max: 2, slope: -1}\n")
 	r := newRand(1, 1)
 	var lnSum float64
 	const n = 20000

@@ -156,6 +156,9 @@ func (t *truthWriter) add(o *Object) error {
 		switch {
 		case c.f != nil:
 			v := c.f(o)
+			if v == 0 {
+				v = 0 // write -0 as 0
+			}
 			t.row = binary.BigEndian.AppendUint64(t.row, math.Float64bits(v))
 			t.cw.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
 		case c.i != nil:

@@ -128,16 +128,20 @@ func asinhNorm(r *Raw) generator.Norm {
 
 // Geometry returns the central crop (source pixels) and block size that
 // take an n-pixel source stamp to size pixels: rebin = floor(field/size),
-// crop = rebin*size, with field = n, or the requested field when 0 < field < n.
+// crop = rebin*size, with field = n when field is 0, else the requested
+// field, which must not exceed n.
 func Geometry(n, size, field int) (crop, rebin int, err error) {
 	if size < 4 {
-		return 0, 0, fmt.Errorf("train: size %d must be >= 4", size)
+		return 0, 0, fmt.Errorf("train: --size %d must be >= 4", size)
 	}
-	if field <= 0 || field > n {
+	if field < 0 || field > n {
+		return 0, 0, fmt.Errorf("train: --field %d must be between 1 and the stamp size %d px (0: whole stamp)", field, n)
+	}
+	if field == 0 {
 		field = n
 	}
 	if field < size {
-		return 0, 0, fmt.Errorf("train: size %d is larger than the %d-pixel field", size, field)
+		return 0, 0, fmt.Errorf("train: --size %d is larger than the %d-pixel field", size, field)
 	}
 	rebin = field / size
 	return rebin * size, rebin, nil

@@ -36,11 +36,16 @@ type Config struct {
 
 // Result says how a run ended.
 type Result struct {
-	Step        int  // steps done
-	Interrupted bool // stopped by the context (SIGINT) after saving
-	FirstLoss   float64
-	LastLoss    float64 // mean loss over the last Every steps
+	Step        int     // steps done
+	Interrupted bool    // stopped by the context (SIGINT) after saving
+	FirstLoss   float64 // mean loss over the first LossWindow steps of this run
+	LastLoss    float64 // mean loss over the last LossWindow steps of this run
+	LossSteps   int     // steps in each of the two means (fewer when the run is short)
 }
+
+// LossWindow is the number of steps averaged at each end of a run for
+// Result.FirstLoss and Result.LastLoss, so the two compare like with like.
+const LossWindow = 30
 
 // record is one line of log.jsonl.
 type record struct {
@@ -183,7 +188,7 @@ func Run(ctx context.Context, cfg Config, raw *Raw) (*Result, error) {
 	x := make([]float32, cfg.Batch*plane)
 	c := make([]float32, cfg.Batch*w)
 	res := &Result{Step: step}
-	var window []float64
+	var first, window []float64
 	for step < cfg.Steps {
 		t0 := time.Now()
 		data.Batch(sampler, cfg.Batch, x, c)
@@ -197,11 +202,11 @@ func Run(ctx context.Context, cfg Config, raw *Raw) (*Result, error) {
 		if _, err := logf.Write(append(line, '\n')); err != nil {
 			return nil, fmt.Errorf("train: %s: %w", logPath, err)
 		}
-		if step == 1 || res.FirstLoss == 0 {
-			res.FirstLoss = loss["loss"]
+		if len(first) < LossWindow {
+			first = append(first, loss["loss"])
 		}
 		window = append(window, loss["loss"])
-		if len(window) > cfg.Every {
+		if len(window) > LossWindow {
 			window = window[1:]
 		}
 		if bar != nil {
@@ -227,9 +232,7 @@ func Run(ctx context.Context, cfg Config, raw *Raw) (*Result, error) {
 		fmt.Fprintln(cfg.Progress)
 	}
 	res.Step = step
-	for _, v := range window {
-		res.LastLoss += v / float64(len(window))
-	}
+	res.FirstLoss, res.LastLoss, res.LossSteps = mean(first), mean(window), len(window)
 	return res, nil
 }
 
@@ -271,4 +274,15 @@ func ReadLog(path string) ([]record, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	if len(v) == 0 {
+		return 0
+	}
+	return s / float64(len(v))
 }

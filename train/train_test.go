@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/galforge/galforge/generator"
@@ -236,5 +237,56 @@ func TestValidationSplit(t *testing.T) {
 	}
 	if v := len(rows["val"]); v < 25 || v > 65 {
 		t.Errorf("%d of 300 train rows in val", v)
+	}
+}
+
+// TestRunLossSummaryAndModes: the summary compares like with like (the mean
+// of the first and of the last LossWindow logged steps), --field beyond the
+// stamp is refused naming the flag, and outputs are 0644.
+func TestRunLossSummaryAndModes(t *testing.T) {
+	r := blobs(16)
+	if _, _, err := Geometry(r.Nx, 16, 1000); err == nil || !strings.Contains(err.Error(), "--field 1000") ||
+		!strings.Contains(err.Error(), fmt.Sprintf("stamp size %d", r.Nx)) {
+		t.Errorf("field 1000 on %d px stamps: %v", r.Nx, err)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	res, err := Run(context.Background(), runCfg(dir, 4, false), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := ReadLog(filepath.Join(dir, "log.jsonl"))
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	want := 0.0
+	for _, rec := range recs {
+		want += rec.Loss["loss"] / 4
+	}
+	if res.LossSteps != 4 || math.Abs(res.FirstLoss-want) > 1e-12 || math.Abs(res.LastLoss-want) > 1e-12 {
+		t.Errorf("first %g last %g over %d steps, want both %g over 4 (short run: same window)", res.FirstLoss, res.LastLoss, res.LossSteps, want)
+	}
+	for _, name := range []string{"model.json", "ckpt.json", "ckpt.safetensors", "loss.png", "samples.png", "log.jsonl"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: %v %v, want mode 0644", name, st, err)
+		}
+	}
+}
+
+// TestLossTicks: the loss axis gets at least three labelled ticks, all
+// inside the range, however narrow or wide the range is.
+func TestLossTicks(t *testing.T) {
+	for _, r := range [][2]float64{{0.4336, 1.936}, {0.41, 0.44}, {1e-4, 30}, {0.02, 0.09}} {
+		n := 0
+		for _, tk := range (lossTicks{}).Ticks(r[0], r[1]) {
+			if tk.Value < r[0]*(1-1e-9) || tk.Value > r[1]*(1+1e-9) {
+				t.Errorf("%v: tick %g outside", r, tk.Value)
+			}
+			if tk.Label != "" {
+				n++
+			}
+		}
+		if n < 3 {
+			t.Errorf("%v: %d labelled ticks, want >= 3", r, n)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/galforge/galforge/calibrate"
+	"github.com/galforge/galforge/survey"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +25,12 @@ prints as its last line, for the first source:
 m1=<v>+/-<err> m2=<v>+/-<err> c1=<v>+/-<err> c2=<v>+/-<err>`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
+				if err := checkWorkers(workers); err != nil {
+					return err
+				}
+				if err := survey.CheckOutDir(out); err != nil {
+					return err
+				}
 				c, err := loadConfig(cmd, args[0], count, 2)
 				if err != nil {
 					return err

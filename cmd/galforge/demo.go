@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/galforge/galforge/calibrate"
+	"github.com/galforge/galforge/survey"
 	"github.com/spf13/cobra"
 )
 
@@ -23,9 +24,15 @@ OUTDIR/index.html with the preview, a sample grid and the table. The last line
 is g_true=(<g1>,<g2>) g_measured=(<g1>+/-<err1>,<g2>+/-<err2>).`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
+				if err := checkWorkers(workers); err != nil {
+					return err
+				}
 				opt := calibrate.Options{Workers: workers}
 				if !quiet {
 					opt.Progress = stageProgress(cmd)
+				}
+				if err := survey.CheckOutDir(out); err != nil {
+					return err
 				}
 				w := cmd.OutOrStdout()
 				r, err := calibrate.Demo(out, models, w, opt)

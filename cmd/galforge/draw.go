@@ -70,6 +70,9 @@ func runDraw(cmd *cobra.Command, o *drawFlags) error {
 	if err := checkImageFlags(o.nx, o.ny, o.scale); err != nil {
 		return err
 	}
+	if err := checkOutputs([2]string{"output", o.out}, [2]string{"png", o.png}); err != nil {
+		return err
+	}
 	if math.IsNaN(o.rotate) || math.IsInf(o.rotate, 0) {
 		return errors.New("--rotate must be finite")
 	}
@@ -130,7 +133,7 @@ func runDraw(cmd *cobra.Command, o *drawFlags) error {
 			s = s[n:]
 		}
 	}
-	if err := writeImage(o.out, o.png, img, hdr); err != nil {
+	if err := writeOutputs(imageWriters(o.out, o.png, img, hdr)); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %dx%d at %g arcsec/pixel, pixel sum %.6g (profile flux %.6g)\n",

@@ -107,6 +107,11 @@ func TestDrawCommandBadInput(t *testing.T) {
 		{[]string{"--galaxy", "gaussian sigma=1", "--psf", "none", "--offset", "1"}, "--offset"},
 		{[]string{"--galaxy", "gaussian sigma=1", "--psf", "none", "--magnify", "0"}, "--magnify"},
 		{[]string{"--galaxy", "gaussian sigma=300", "--psf", "moffat beta=3 fwhm=0.7"}, "MaximumFFTSize"},
+		{[]string{"--galaxy", "gaussian sigma=1", "--psf", ""}, "--psf none"},
+		{[]string{"--galaxy", "gaussian sigma=1", "--psf", "none", "--png", filepath.Join(dir, "nodir", "a.png")},
+			"--png: output directory " + filepath.Join(dir, "nodir") + " does not exist"},
+		{[]string{"--galaxy", "gaussian sigma=1", "--psf", "none", "--png", dir}, "is an existing directory"},
+		{[]string{"--galaxy", "gaussian sigma=1", "--psf", "none", "--png", out}, "same file"},
 	} {
 		msg, err := runCmd(append(append([]string{}, base...), c.args...)...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -115,6 +120,15 @@ func TestDrawCommandBadInput(t *testing.T) {
 		if _, serr := os.Stat(out); serr == nil {
 			t.Errorf("%v: output written despite the error", c.args)
 		}
+	}
+	for _, o := range []string{filepath.Join(dir, "nodir", "x.fits"), dir} {
+		_, err := runCmd("draw", "--nx", "8", "--ny", "8", "--scale", "0.2", "--galaxy", "gaussian sigma=1", "--psf", "none", "-o", o)
+		if err == nil || !strings.Contains(err.Error(), "--output: output") {
+			t.Errorf("-o %s: error %v, want one about the output path", o, err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("files left behind: %v", ents)
 	}
 }
 

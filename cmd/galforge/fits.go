@@ -39,10 +39,15 @@ func fitsInfoCmd() *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			hdus, scanErr := f.HDUs() // on damage, list what precedes it, then fail
-			infos := make([]fits.HDUInfo, len(hdus))
-			for i, h := range hdus {
-				infos[i] = h.Info()
+			// on damage, list the complete HDUs that precede it, then fail
+			hdus, scanErr := f.HDUs()
+			infos := make([]fits.HDUInfo, 0, len(hdus))
+			for _, h := range hdus {
+				if err := h.Complete(); err != nil {
+					scanErr = err
+					break
+				}
+				infos = append(infos, h.Info())
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
@@ -308,6 +313,14 @@ func fitsPixelsCmd() *cobra.Command {
 				return err
 			}
 			defer f.Close()
+			switch h.Kind() {
+			case fits.KindPrimary, fits.KindImage, fits.KindCompressed:
+			default:
+				return fmt.Errorf("fits: %s: HDU %d is a %s HDU, not an image", args[0], h.Index(), h.Kind())
+			}
+			if err := h.Complete(); err != nil {
+				return err
+			}
 			axes := h.Axes()
 			if len(axes) == 0 {
 				return fmt.Errorf("fits: %s: HDU %d has no pixels", args[0], h.Index())
@@ -340,8 +353,20 @@ func fitsPixelsCmd() *cobra.Command {
 					return err
 				}
 				img = &fits.Image{Axes: []int{x1 - x0, 1}, Data: full.Data[x0:x1]}
-			} else if img, err = h.PlaneWindow(plane, x0, y0, x1, y1); err != nil {
-				return fmt.Errorf("--plane/--window: %w", err)
+			} else {
+				if x0 < 0 || y0 < 0 || x1 > nx || y1 > ny || x0 >= x1 || y0 >= y1 {
+					return fmt.Errorf("--window %d,%d,%d,%d: outside the %dx%d image or empty", x0, y0, x1, y1, nx, ny)
+				}
+				np := 1
+				for _, a := range axes[2:] {
+					np *= a
+				}
+				if plane < 0 || plane >= np {
+					return fmt.Errorf("--plane %d: out of range [0, %d)", plane, np)
+				}
+				if img, err = h.PlaneWindow(plane, x0, y0, x1, y1); err != nil {
+					return err
+				}
 			}
 			return writePixels(cmd.OutOrStdout(), format, img, x0, y0)
 		},

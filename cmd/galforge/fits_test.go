@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,7 @@ func TestFitsTableAndPixels(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"rows":[[1.5,null,null],[null,-0,9.99994610111476e-41]]`) {
 		t.Errorf("pixels json: %v %s", err, out)
 	}
-	if _, err := runFitsCmd("pixels", filepath.Join(fitsFixtures, "images.fits"), "--hdu", "CUBE", "--window", "0,0,9,9"); err == nil || !strings.Contains(err.Error(), "--plane/--window") {
+	if _, err := runFitsCmd("pixels", filepath.Join(fitsFixtures, "images.fits"), "--hdu", "CUBE", "--window", "0,0,9,9"); err == nil || !strings.Contains(err.Error(), "--window") {
 		t.Errorf("bad window: %v", err)
 	}
 }
@@ -102,5 +103,46 @@ func TestFitsHeaderAndVerify(t *testing.T) {
 	out, err = runFitsCmd("verify", bad)
 	if exitCode(err) != 1 || !strings.Contains(out, "DATASUM") {
 		t.Errorf("verify of a damaged file: %v, %q", err, out)
+	}
+}
+
+// TestFitsTruncated: info lists the complete HDUs, then fails naming the
+// file, the HDU and what is short; verify reports the problem once; pixels
+// prefixes only the errors its flags cause.
+func TestFitsTruncated(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fitsFixtures, "tables.fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "short.fits")
+	if err := os.WriteFile(bad, b[:3*fitsBlock+100], 0o644); err != nil { // HDU 1's data cut
+		t.Fatal(err)
+	}
+	out, err := runFitsCmd("info", bad)
+	if out != "0\tPRIMARY\tPRIMARY\t\t8\n" || exitCode(err) != 1 || !strings.Contains(fmt.Sprint(err), bad+": HDU 1: data truncated") {
+		t.Errorf("info of a truncated file: %q, %v", out, err)
+	}
+	out, err = runFitsCmd("info", "--json", bad)
+	var js []map[string]any
+	if jerr := json.Unmarshal([]byte(out), &js); jerr != nil || len(js) != 1 || err == nil || !strings.Contains(err.Error(), "HDU 1: data truncated") {
+		t.Errorf("info --json of a truncated file: %q, %v", out, err)
+	}
+	out, err = runFitsCmd("verify", bad)
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "HDU 1: data truncated") || !strings.Contains(fmt.Sprint(err), "1 problem(s)") {
+		t.Errorf("verify of a truncated file: %q, %v", out, err)
+	}
+	_, err = runFitsCmd("pixels", "--hdu", "1", bad)
+	if err == nil || strings.Contains(err.Error(), "--plane") || !strings.Contains(err.Error(), "HDU 1 is a BINTABLE HDU, not an image") {
+		t.Errorf("pixels of a table: %v", err)
+	}
+	img := filepath.Join(fitsFixtures, "images.fits")
+	_, err = runFitsCmd("pixels", "--hdu", "i16", "--window", "0,0,9999,1", img)
+	if err == nil || !strings.HasPrefix(err.Error(), "--window 0,0,9999,1: outside") {
+		t.Errorf("pixels --window out of range: %v", err)
+	}
+	_, err = runFitsCmd("pixels", "--hdu", "i16", "--plane", "5", img)
+	if err == nil || !strings.HasPrefix(err.Error(), "--plane 5: out of range") {
+		t.Errorf("pixels --plane out of range: %v", err)
 	}
 }

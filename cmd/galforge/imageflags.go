@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -41,10 +44,13 @@ func checkImageFlags(nx, ny int, scale float64) error {
 	return nil
 }
 
-// parsePSF parses --psf: a profile SPEC, or nil for "none" or empty.
+// parsePSF parses --psf: a profile SPEC, or nil for "none".
 func parsePSF(spec string) (profile.Profile, error) {
-	if spec == "" || spec == "none" {
+	if spec == "none" {
 		return nil, nil
+	}
+	if strings.TrimSpace(spec) == "" {
+		return nil, errors.New(`--psf is empty: give a PSF SPEC, or --psf none for no PSF`)
 	}
 	psf, err := profile.ParseSpec(spec)
 	if err != nil {
@@ -53,14 +59,54 @@ func parsePSF(spec string) (profile.Profile, error) {
 	return psf, nil
 }
 
-// writeImage writes img with the extra cards hdr to the FITS file out and,
-// when png is not empty, an asinh-stretched PNG preview.
-func writeImage(out, png string, img *pix.Image, hdr *fits.Header) error {
-	if err := pix.WriteFITS(out, img, nil, hdr); err != nil {
-		return err
+// checkOutputs checks, before anything is written, that every output path
+// given (flag name, path; empty paths are skipped) can be written and
+// that no two outputs share a path.
+func checkOutputs(outs ...[2]string) error {
+	seen := map[string]string{}
+	for _, o := range outs {
+		flag, path := o[0], o[1]
+		if path == "" {
+			continue
+		}
+		if err := fits.CheckOutput(path); err != nil {
+			return fmt.Errorf("--%s: %w", flag, err)
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return fmt.Errorf("--%s %s: %w", flag, path, err)
+		}
+		if prev, ok := seen[abs]; ok {
+			return fmt.Errorf("--%s and --%s name the same file %s", prev, flag, path)
+		}
+		seen[abs] = flag
 	}
-	if png == "" {
-		return nil
+	return nil
+}
+
+// writeOutputs runs the writers in order; if one fails it removes the
+// files the earlier ones wrote, so a failure leaves no partial output.
+func writeOutputs(paths []string, writers []func() error) error {
+	for i, w := range writers {
+		if err := w(); err != nil {
+			for _, p := range paths[:i] {
+				os.Remove(p)
+			}
+			return err
+		}
 	}
-	return pix.WritePNG(png, pix.AsinhStretch.Gray(img))
+	return nil
+}
+
+// imageWriters returns the writers of img with the extra cards hdr to the
+// FITS file out and, when png is not empty, of an asinh-stretched PNG
+// preview, with their paths, for writeOutputs.
+func imageWriters(out, png string, img *pix.Image, hdr *fits.Header) ([]string, []func() error) {
+	paths := []string{out}
+	writers := []func() error{func() error { return pix.WriteFITS(out, img, nil, hdr) }}
+	if png != "" {
+		paths = append(paths, png)
+		writers = append(writers, func() error { return pix.WritePNG(png, pix.AsinhStretch.Gray(img)) })
+	}
+	return paths, writers
 }

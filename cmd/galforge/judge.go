@@ -29,9 +29,7 @@ conditioning checks. Writes PNG plots and summary.json.`,
 				if dir == "" {
 					return fmt.Errorf("judge: --model is required")
 				}
-				if out == "" {
-					out = filepath.Join(dir, "judge")
-				}
+				out = judgeOutDir(dir, out)
 				r, err := judge.Run(dir, opt)
 				if err != nil {
 					return err
@@ -61,7 +59,7 @@ conditioning checks. Writes PNG plots and summary.json.`,
 		}
 		f := cmd.Flags()
 		f.StringVar(&dir, "model", "", "model directory (run or models/<set>-<model>)")
-		f.StringVarP(&out, "output", "o", "", "output directory (default MODEL/judge)")
+		f.StringVarP(&out, "output", "o", "", "output directory (default out/judge/<model folder name>; never the model folder, whose judge/ holds the shipped report)")
 		f.IntVarP(&opt.N, "n", "n", 0, "generated stamps (default: as many as test stamps, at least 64)")
 		f.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 		f.StringVar(&opt.Data, "data", "", "data set (default: the one in the model card)")
@@ -69,4 +67,13 @@ conditioning checks. Writes PNG plots and summary.json.`,
 		f.Float64Var(&opt.Guidance, "guidance", 0, "classifier-free guidance weight of a flow model (default: the card's)")
 		return cmd
 	})
+}
+
+// judgeOutDir is -o when given, else out/judge/<model folder name>, so a
+// default run never overwrites the report shipped inside the model folder.
+func judgeOutDir(model, out string) string {
+	if out != "" {
+		return out
+	}
+	return filepath.Join("out", "judge", filepath.Base(filepath.Clean(model)))
 }

@@ -64,6 +64,9 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 	if err := checkImageFlags(o.nx, o.ny, o.scale); err != nil {
 		return err
 	}
+	if err := checkOutputs([2]string{"output", o.out}, [2]string{"png", o.png}, [2]string{"magmap", o.magmap}); err != nil {
+		return err
+	}
 	if math.IsNaN(o.pa) || math.IsInf(o.pa, 0) {
 		return fmt.Errorf("--pa %g: want a finite angle in degrees", o.pa)
 	}
@@ -131,17 +134,20 @@ func runLens(cmd *cobra.Command, o *lensFlags) error {
 	hdr.Set("SRCFLUX", src.Flux(), "source flux")
 	hdr.Set("LENSFLUX", lensed, "lensed flux in the image before the PSF")
 	hdr.Set("MAGNIF", lensed/src.Flux(), "total magnification in the image")
-	if err := writeImage(o.out, o.png, img, hdr); err != nil {
-		return err
-	}
+	var mu *pix.Image
 	if o.magmap != "" {
-		mu := pix.New(o.nx, o.ny, o.scale)
+		mu = pix.New(o.nx, o.ny, o.scale)
 		if err := lensing.MagnificationMap(mu, lensing.Sum{sie, ext}); err != nil {
 			return err
 		}
-		if err := pix.WriteFITS(o.magmap, mu, nil, nil); err != nil {
-			return err
-		}
+	}
+	paths, writers := imageWriters(o.out, o.png, img, hdr)
+	if mu != nil {
+		paths = append(paths, o.magmap)
+		writers = append(writers, func() error { return pix.WriteFITS(o.magmap, mu, nil, nil) })
+	}
+	if err := writeOutputs(paths, writers); err != nil {
+		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%dx%d at %g arcsec/pixel): source flux %.6g, lensed flux %.6g, magnification %.4f\n",
 		o.out, o.nx, o.ny, o.scale, src.Flux(), lensed, lensed/src.Flux())

@@ -58,6 +58,10 @@ func TestLensCommandBadInput(t *testing.T) {
 		{[]string{"--psf", "moffat"}, "--psf"},
 		{[]string{"--scale", "-1"}, "--scale"},
 		{[]string{"--nx", "0"}, "--nx"},
+		{[]string{"--psf", ""}, "--psf none"},
+		{[]string{"--png", filepath.Join(dir, "nodir", "a.png")}, "--png: output directory " + filepath.Join(dir, "nodir") + " does not exist"},
+		{[]string{"--magmap", filepath.Join(dir, "nodir", "m.fits")}, "--magmap: output directory"},
+		{[]string{"--magmap", dir}, "--magmap: output " + dir + " is an existing directory"},
 	}
 	for _, c := range cases {
 		_, err := runCmd(append(append([]string{}, base...), c.extra...)...)

@@ -16,6 +16,7 @@ func init() {
 			conds                          []string
 			guidance                       float64
 			steps                          int
+			quiet                          bool
 		)
 		cmd := &cobra.Command{
 			Use:   "sample",
@@ -44,13 +45,26 @@ image and the rest are drawn.`,
 				if err != nil {
 					return fmt.Errorf("sample: --cond: %w", err)
 				}
+				for _, w := range card.RangeWarnings(c) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: --cond: %s\n", w)
+				}
+				if err := generator.CheckOutputFile(out); err != nil {
+					return fmt.Errorf("sample: -o: %w", err)
+				}
+				if pngPath != "" {
+					if err := generator.CheckOutputFile(pngPath); err != nil {
+						return fmt.Errorf("sample: --png: %w", err)
+					}
+				}
 				if cmd.Flags().Changed("guidance") || cmd.Flags().Changed("steps") {
 					f, ok := m.(*generator.Flow)
 					if !ok {
 						return fmt.Errorf("sample: --guidance and --steps apply to flow models, %s is a %s", dir, card.Model)
 					}
 					if cmd.Flags().Changed("guidance") {
-						f.SetGuidance(guidance)
+						if err := f.SetGuidance(guidance); err != nil {
+							return fmt.Errorf("sample: --guidance: %w", err)
+						}
 					}
 					if cmd.Flags().Changed("steps") {
 						if steps < 1 {
@@ -91,6 +105,9 @@ image and the rest are drawn.`,
 						return err
 					}
 				}
+				if quiet {
+					return nil
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "wrote %d %dx%d samples (%s) to %s\n", b.N, b.Size, b.Size, b.Unit, out)
 				return nil
 			},
@@ -105,6 +122,7 @@ image and the rest are drawn.`,
 		f.StringVarP(&out, "output", "o", "", "output FITS file")
 		f.StringVar(&pngPath, "png", "", "also write a PNG mosaic of the samples")
 		f.StringVar(&known, "known", "", "inpainting: FITS stamp with the known pixels (data units)")
+		f.BoolVarP(&quiet, "quiet", "q", false, "no summary line (warnings still go to stderr)")
 		f.StringVar(&mask, "mask", "", "inpainting: FITS mask, nonzero where pixels are known")
 		return cmd
 	})

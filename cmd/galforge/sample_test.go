@@ -213,3 +213,79 @@ func TestTrainCommandSmoke(t *testing.T) {
 		})
 	}
 }
+
+// TestSampleCommandBadInput checks that bad --guidance, repeated --cond keys
+// and bad output paths are refused naming the flag, that a condition far
+// outside the training range warns with the range, and that files are 0644.
+func TestSampleCommandBadInput(t *testing.T) {
+	dir := filepath.Join("..", "..", "models", "gz-decals-rings-flow")
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "s.fits")
+	base := []string{"sample", "--model", dir, "-n", "2", "--steps", "1", "-o", out}
+	for _, tc := range []struct {
+		extra []string
+		want  string
+	}{
+		{[]string{"--guidance", "NaN"}, "--guidance"},
+		{[]string{"--guidance", "-1"}, "--guidance"},
+		{[]string{"--guidance", "+Inf"}, "--guidance"},
+		{[]string{"--cond", "ring=1", "--cond", "ring=0"}, `"ring" given twice`},
+		{[]string{"-o", filepath.Join(tmp, "nodir", "s.fits")}, "output directory"},
+		{[]string{"-o", tmp}, "existing directory"},
+	} {
+		msg, err := runCmd(append(append([]string{}, base...), tc.extra...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v (%s), want it to name %q", tc.extra, err, msg, tc.want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("refused runs left %s behind", out)
+	}
+	msg, err := runCmd(append(base, "-q", "--cond", "size=1e6")...)
+	if err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	if !strings.Contains(msg, "size=1e+06 is outside the training range") || strings.Contains(msg, "wrote") {
+		t.Errorf("output %q: want a range warning and, with -q, no summary", msg)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode %v (%v), want 0644", out, st.Mode().Perm(), err)
+	}
+}
+
+// TestJudgeOutDir checks that judge writes outside the model folder by
+// default and where -o says otherwise.
+func TestJudgeOutDir(t *testing.T) {
+	if got, want := judgeOutDir("models/gz-decals-rings-flow/", ""), filepath.Join("out", "judge", "gz-decals-rings-flow"); got != want {
+		t.Errorf("default %q, want %q", got, want)
+	}
+	if got := judgeOutDir("models/x", "r"); got != "r" {
+		t.Errorf("-o r gave %q", got)
+	}
+}
+
+// TestCompareCommandSizes: 128 px real stamps against 32 px samples are
+// refused naming --real-field; with the model card's crop and size they
+// compare, and the report folder is 0755.
+func TestCompareCommandSizes(t *testing.T) {
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "gen.fits")
+	if msg, err := runCmd("sample", "--model", "../../models/gz-decals-rings-flow", "-n", "8", "--steps", "1", "-q", "-o", gen); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	rep := filepath.Join(dir, "rep")
+	base := []string{"compare", "--data", "../../data", "--real", "gz-decals-rings:test", "--generated", gen, "--limit", "8", "--steps", "5", "-o", rep}
+	if msg, err := runCmd(base...); err == nil || !strings.Contains(err.Error(), "--real-field") {
+		t.Errorf("128 px vs 32 px: err %v (%s), want a refusal naming --real-field", err, msg)
+	}
+	if msg, err := runCmd(append(base, "--real-field", "64", "--size", "32")...); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	if st, err := os.Stat(rep); err != nil || st.Mode().Perm() != 0o755 {
+		t.Errorf("report folder %v %v, want mode 0755", st, err)
+	}
+	if msg, err := runCmd("compare", "--real", gen, "--generated", gen, "-o", filepath.Join(dir, "no", "rep")); err == nil ||
+		!strings.Contains(err.Error(), "output directory") {
+		t.Errorf("missing parent: err %v (%s)", err, msg)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/galforge/galforge/shapes"
 	"github.com/spf13/cobra"
@@ -29,8 +30,18 @@ deblending-free segmentation, and each is cut out with its neighbours masked.
 Methods: moments (adaptive moments as GalSim's FindAdaptiveMom, no PSF
 correction), regauss (re-Gaussianization, GalSim EstimateShear 'REGAUSS'),
 ksb (KSB), metacal (metacalibration: g and the 2x2 response r11..r22).
-Columns: id x y flux sigma e1 e2 (distortion) g1 g2 (reduced shear)
-resolution r11 r12 r21 r22 flag.`,
+Columns:
+  id          plane index (cube) or catalog row, 0-based like survey's truth
+              ids; for objects detected in a field, the segment label (from 1)
+  x y         centroid, 0-based pixels of the image (of each stamp for cubes)
+  flux sigma  Gaussian-fit amplitude (counts) and adaptive sigma (pixels)
+  e1 e2       distortion (a²−b²)/(a²+b²); g1 g2 reduced shear (a−b)/(a+b)
+  resolution  1 − T_psf/T_gal for regauss and ksb; NaN for moments (no PSF
+              correction) and metacal (corrected through r11..r22 instead)
+  r11..r22    metacal shear response, else 0
+  flag        0 when the measurement succeeded
+  error       (CSV only) why a flagged measurement failed
+An image where nothing is detected gives a warning and an empty table.`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				m, err := shapes.ParseMethod(method)
@@ -43,6 +54,15 @@ resolution r11 r12 r21 r22 flag.`,
 				if stamp < 8 {
 					return fmt.Errorf("--stamp-size %d: must be at least 8 pixels", stamp)
 				}
+				if !(thresh > 0) || math.IsInf(thresh, 0) {
+					return fmt.Errorf("--threshold %g: must be a finite number > 0 (background sigmas)", thresh)
+				}
+				if minArea < 1 {
+					return fmt.Errorf("--min-area %d: must be at least 1 pixel", minArea)
+				}
+				if err := shapes.CheckTablePath(out); err != nil {
+					return fmt.Errorf("-o: %w", err)
+				}
 				ms, err := shapes.MeasureFile(shapes.FileOptions{
 					Image: args[0], PSF: psf, Catalog: catalog, HDU: hdu, Method: m,
 					Scale: scale, StampSize: stamp,
@@ -51,6 +71,9 @@ resolution r11 r12 r21 r22 flag.`,
 				})
 				if err != nil {
 					return err
+				}
+				if len(ms) == 0 && catalog == "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: 0 objects detected above threshold %g (background sigmas); writing an empty table\n", args[0], thresh)
 				}
 				if err := shapes.WriteTable(out, ms, m); err != nil {
 					return err

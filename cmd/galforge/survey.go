@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/galforge/galforge/survey"
 	"github.com/spf13/cobra"
@@ -24,10 +29,17 @@ preview.png and run.json.
 
 --shard I/N renders part I (0-based, as a Kubernetes Indexed Job counts) of N;
 "galforge survey merge OUTDIR SHARD_DIRS..." joins the parts into files
-identical byte for byte to one run with the same config.`,
+identical byte for byte to one run with the same config.
+
+A re-used OUTDIR holds one run: galforge outputs this run does not write
+(e.g. an old image.fits beside new stamps) are removed once it succeeds.
+Ctrl-C removes this run's files and temporary files and exits with 130.`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := loadConfig(cmd, args[0], count, 0)
+				if err := checkWorkers(workers); err != nil {
+					return err
+				}
+				c, err := loadConfig(cmd, args[0], count, 1)
 				if err != nil {
 					return err
 				}
@@ -40,7 +52,16 @@ identical byte for byte to one run with the same config.`,
 				if !quiet {
 					opt.Progress = progress(cmd, "rendering")
 				}
+				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+				defer stop()
+				opt.Context = ctx
 				info, err := survey.Run(c, out, opt)
+				if errors.Is(err, context.Canceled) {
+					if !quiet {
+						fmt.Fprintln(cmd.ErrOrStderr()) // end the progress bar's line
+					}
+					return &exitError{130, fmt.Errorf("interrupted: this run's files in %s and its temporary files removed", out)}
+				}
 				if err != nil {
 					return err
 				}
@@ -102,4 +123,12 @@ func loadConfig(cmd *cobra.Command, path string, count, minCount int) (*survey.C
 		return nil, fmt.Errorf("--count %d: must be at least %d", count, minCount)
 	}
 	return c.WithCount(count), nil
+}
+
+// checkWorkers rejects a negative --workers (0 means all cores).
+func checkWorkers(n int) error {
+	if n < 0 {
+		return fmt.Errorf("--workers %d: must be >= 0 (0: all cores)", n)
+	}
+	return nil
 }

@@ -65,7 +65,8 @@ bit-identically to an uninterrupted run with the same seed.`,
 					fmt.Fprintf(w, "interrupted at step %d; checkpoint saved in %s (continue with --resume)\n", res.Step, cfg.Out)
 					return &exitError{130, fmt.Errorf("interrupted")}
 				}
-				fmt.Fprintf(w, "trained %s for %d steps: loss %.4g -> %.4g; model in %s\n", cfg.Model, res.Step, res.FirstLoss, res.LastLoss, cfg.Out)
+				fmt.Fprintf(w, "trained %s for %d steps: mean loss of the first %d steps %.4g -> of the last %d %.4g; model in %s\n",
+					cfg.Model, res.Step, res.LossSteps, res.FirstLoss, res.LossSteps, res.LastLoss, cfg.Out)
 				return nil
 			},
 		}

@@ -22,6 +22,11 @@ func TestRoundTrip(t *testing.T) {
 	if err := WriteFile(path, in, meta); err != nil {
 		t.Fatal(err)
 	}
+	if fi, err := os.Stat(path); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o644 {
+		t.Errorf("safetensors mode %v, want 0644", fi.Mode().Perm())
+	}
 	raw, _ := os.ReadFile(path)
 	n := binary.LittleEndian.Uint64(raw)
 	if (8+n)%8 != 0 {
