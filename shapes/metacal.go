@@ -80,7 +80,11 @@ func ellipticity(m Moments) [2]float64 {
 // transforms of the pixel values (band-limited interpolation), evaluated
 // off-grid with a Gaussian gridding kernel; the outputs have the size and
 // pixel scale of img. Noise is not symmetrised: use noise-free or
-// high-S/N images, or average over many objects.
+// high-S/N images, or average over many objects. The ensemble estimate is
+// unbiased to first order in the true shear g only: the response is taken
+// around the already-sheared galaxy (shears compose, d(g⊕s)/ds = 1 − g²)
+// and ⟨e⟩ has a cubic term, so noise-free ring tests give m ≈ a g² with
+// a ≈ 0.3–0.9 for resolved galaxies (≈ 2e-4 at g = 0.02), plus ≈ −0.2 Step².
 func Metacal(img, psf *pix.Image, opt MetacalOptions) (MetacalResult, error) {
 	if err := checkImage(img, "galaxy"); err != nil {
 		return MetacalResult{Flag: FlagBadInput}, err
