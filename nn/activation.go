@@ -7,15 +7,19 @@ func (tp *Tape) ReLU(x *Tensor) *Tensor {
 	y := tp.out(x.shape, x)
 	X, Y := x.Data, y.Data
 	parallelFor(len(X), len(X), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			Y[i] = max(X[i], 0)
+		for i, v := range X[lo:hi] {
+			if v < 0 {
+				v = 0
+			}
+			Y[lo+i] = v
 		}
 	})
 	tp.record(y, func() {
 		g, gx := y.Grad, tp.grad(x)
 		parallelFor(len(X), len(X), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				if Y[i] > 0 {
+			y, g, gx := Y[lo:hi], g[lo:hi], gx[lo:hi]
+			for i, v := range y {
+				if v > 0 {
 					gx[i] += g[i]
 				}
 			}

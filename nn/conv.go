@@ -27,10 +27,11 @@ func (o ConvOpts) norm() ConvOpts {
 }
 
 // ColBudget is the largest convolution workspace (float32 values) each
-// worker uses at once (default 1 MiB, to stay in a core's L2 cache): im2col
-// unfolds a sample in blocks of output rows that fit it, and stride-1
-// convolutions pad as many samples side by side as fit.
-var ColBudget = 1 << 18
+// worker uses at once (default 128 KiB, so that the tile, the sgemm's packed
+// panels and the output stay in a core's L2 cache): im2col unfolds a sample
+// in blocks of output rows that fit it, and stride-1 convolutions pad as
+// many samples side by side as fit.
+var ColBudget = 1 << 15
 
 // convGeom is the geometry of a convolution seen from its image side: an
 // image [C, H, W] is unfolded to columns [C·K·K, OH·OW].
@@ -211,8 +212,11 @@ func (tp *Tape) Conv2d(x, w, b *Tensor, o ConvOpts) *Tensor {
 		panic(fmt.Sprintf("nn: Conv2d output of input %v with kernel %d, %+v is empty", x.shape, K, o))
 	}
 	if !forceIm2col {
+		if x.upOf != nil && !noUpFuse && K == 3 && o.Stride == 1 && o.Pad == 1 && o.Dilation == 1 {
+			return tp.upConv3(x.upOf, w, b)
+		}
 		if o.Stride == 1 {
-			return tp.conv2dShifted(x, w, b, g)
+			return tp.conv2dShifted(x, w, b, g, nil)
 		}
 		if o.Dilation == 1 && K%o.Stride == 0 {
 			// A stride-S convolution is a stride-1 convolution of the S²
@@ -405,7 +409,9 @@ var forceIm2col = false
 // sit side by side in one padded buffer (their planes consecutive within
 // each channel) so that each sgemm is wide; positions between valid outputs
 // are computed and dropped.
-func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
+// blocks, when not nil, lists for each tap t which of 4 equal blocks of
+// output channels have nonzero weights (the others are skipped); see upConv3.
+func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom, blocks [][]int) *Tensor {
 	N, C, Cout, K, d := x.shape[0], g.C, w.shape[0], g.K, g.D
 	Hp, Wp := g.H+2*g.P, g.W+2*g.P
 	OH, OW := g.OH, g.OW
@@ -422,6 +428,10 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 		}
 	}
 	off := func(t int) int { return (t/K*Wp + t%K) * d }
+	bs := Cout // output channels per block of blocks
+	if blocks != nil {
+		bs = Cout / 4
+	}
 	nw := workers(N)
 	nb := min(max(ColBudget/(max(C, Cout)*plane), 1), (N+nw-1)/nw) // samples per tile
 	ld := nb * plane                                               // channel stride in the tile buffers
@@ -452,12 +462,25 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 		xp, yp := xpads[wk], ypads[wk]
 		tiles(lo, hi, func(n0, nt int) {
 			pad(n0, nt, xp)
-			for t := 0; t < T; t++ {
-				beta := float32(1)
-				if t == 0 {
-					beta = 0
+			if blocks != nil {
+				var touched [4]bool
+				for t := 0; t < T; t++ {
+					for _, p := range blocks[t] {
+						beta := float32(1)
+						if !touched[p] {
+							beta, touched[p] = 0, true
+						}
+						blas.SgemmSerial(false, false, bs, qn(nt), C, 1, wt[(t*Cout+p*bs)*C:], C, xp[off(t):], ld, beta, yp[p*bs*ld:], ld)
+					}
 				}
-				blas.SgemmSerial(false, false, Cout, qn(nt), C, 1, wt[t*Cout*C:], C, xp[off(t):], ld, beta, yp, ld)
+			} else {
+				for t := 0; t < T; t++ {
+					beta := float32(1)
+					if t == 0 {
+						beta = 0
+					}
+					blas.SgemmSerial(false, false, Cout, qn(nt), C, 1, wt[t*Cout*C:], C, xp[off(t):], ld, beta, yp, ld)
+				}
 			}
 			for s := 0; s < nt; s++ {
 				yn := y.Data[(n0+s)*out : (n0+s+1)*out]
@@ -527,7 +550,13 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 				if gw != nil {
 					pad(n0, nt, xp)
 					for t := 0; t < T; t++ {
-						blas.SgemmSerial(false, true, Cout, C, Q, 1, gp, ld, xp[off(t):], ld, 1, gws[wk][t*Cout*C:], C)
+						if blocks == nil {
+							blas.SgemmSerial(false, true, Cout, C, Q, 1, gp, ld, xp[off(t):], ld, 1, gws[wk][t*Cout*C:], C)
+							continue
+						}
+						for _, p := range blocks[t] {
+							blas.SgemmSerial(false, true, bs, C, Q, 1, gp[p*bs*ld:], ld, xp[off(t):], ld, 1, gws[wk][(t*Cout+p*bs)*C:], C)
+						}
 					}
 				}
 				switch {
@@ -551,14 +580,23 @@ func (tp *Tape) conv2dShifted(x, w, b *Tensor, g convGeom) *Tensor {
 						if t == 0 {
 							beta = 0
 						}
-						blas.SgemmSerial(true, false, C, Q, Cout, 1, wt[t*Cout*C:], C, gp, ld, beta, gxp[off(t):], ld)
+						if blocks == nil {
+							blas.SgemmSerial(true, false, C, Q, Cout, 1, wt[t*Cout*C:], C, gp, ld, beta, gxp[off(t):], ld)
+							continue
+						}
+						for i, p := range blocks[t] {
+							if i > 0 {
+								beta = 1
+							}
+							blas.SgemmSerial(true, false, C, Q, bs, 1, wt[(t*Cout+p*bs)*C:], C, gp[p*bs*ld:], ld, beta, gxp[off(t):], ld)
+						}
 					}
 					for s := 0; s < nt; s++ {
 						gxn := gx[(n0+s)*in:]
 						for c := 0; c < C; c++ {
 							for i := 0; i < g.H; i++ {
-								src := gxp[c*ld+s*plane+(i+g.P)*Wp+g.P:]
 								dst := gxn[(c*g.H+i)*g.W : (c*g.H+i+1)*g.W]
+								src := gxp[c*ld+s*plane+(i+g.P)*Wp+g.P:][:len(dst)]
 								for j := range dst {
 									dst[j] += src[j]
 								}
@@ -685,6 +723,129 @@ func (tp *Tape) kernelToDepth(w *Tensor, S int) *Tensor {
 	tp.record(y, func() {
 		gw := tp.grad(w)
 		loop(func(i, j int) { gw[j] += y.Grad[i] })
+	})
+	return y
+}
+
+// noUpFuse disables the fused nearest-upsampling convolution (tests compare both).
+var noUpFuse = false
+
+// upMap[a][u] is the row (column) of the 3×3 window on the input padded by 1
+// that 3×3 kernel row u reads for output phase a, when the kernel runs on the
+// nearest ×2 upsampling of that input: output row 2i+a, tap u reads the
+// upsampled row 2i+a−1+u, i.e. input row i+⌊(a−1+u)/2⌋ = padded row i+upMap[a][u].
+var upMap = [2][3]int{{0, 1, 1}, {1, 1, 2}}
+
+// upBlocks[t] lists the phases a·2+b whose combined kernel uses padded tap
+// t = u′·3+v′ (phase a uses rows a and a+1).
+var upBlocks = func() [][]int {
+	bl := make([][]int, 9)
+	for t := range bl {
+		u, v := t/3, t%3
+		for a := 0; a < 2; a++ {
+			for b := 0; b < 2; b++ {
+				if (u == a || u == a+1) && (v == b || v == b+1) {
+					bl[t] = append(bl[t], a*2+b)
+				}
+			}
+		}
+	}
+	return bl
+}()
+
+// upConv3 is the 3×3, pad 1, stride 1 convolution of the nearest ×2
+// upsampling of x, computed on x itself: each of the 4 output phases (a, b)
+// is a 2×2 convolution of x with summed kernel taps, 16 taps of x's size
+// instead of 9 of the upsampled size.
+func (tp *Tape) upConv3(x, w, b *Tensor) *Tensor {
+	C, H, W := x.shape[1], x.shape[2], x.shape[3]
+	O := w.shape[0]
+	// combined kernel wp[(a·2+b)·O + o, c, u′, v′] = Σ w[o, c, u, v] over upMap[a][u] = u′, upMap[b][v] = v′
+	wp := tp.out([]int{4 * O, C, 3, 3}, w)
+	clear(wp.Data)
+	each := func(fn func(i, j int)) {
+		for a := 0; a < 2; a++ {
+			for bb := 0; bb < 2; bb++ {
+				for o := 0; o < O; o++ {
+					for c := 0; c < C; c++ {
+						dst := (((a*2+bb)*O+o)*C + c) * 9
+						src := (o*C + c) * 9
+						for u := 0; u < 3; u++ {
+							for v := 0; v < 3; v++ {
+								fn(dst+upMap[a][u]*3+upMap[bb][v], src+u*3+v)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	each(func(i, j int) { wp.Data[i] += w.Data[j] })
+	tp.record(wp, func() {
+		gw := tp.grad(w)
+		each(func(i, j int) { gw[j] += wp.Grad[i] })
+	})
+	g := convGeom{C: C, H: H, W: W, K: 3, S: 1, P: 1, D: 1, OH: H, OW: W}
+	y4 := tp.conv2dShifted(x, wp, nil, g, upBlocks)
+	return tp.phasesToSpace(y4, b)
+}
+
+// phasesToSpace interleaves the 4 phases of y4 [N, 4·O, H, W] into
+// y [N, O, 2H, 2W], y[n, o, 2i+a, 2j+b] = y4[n, (a·2+b)·O + o, i, j] + bias[o]
+// (bias nil for none).
+func (tp *Tape) phasesToSpace(y4, bias *Tensor) *Tensor {
+	N, O, H, W := y4.shape[0], y4.shape[1]/4, y4.shape[2], y4.shape[3]
+	y := tp.out([]int{N, O, 2 * H, 2 * W}, y4, bias)
+	HW, OW := H*W, 2*W
+	parallelFor(N*O, len(y.Data), func(lo, hi int) {
+		for no := lo; no < hi; no++ {
+			n, o := no/O, no%O
+			var bv float32
+			if bias != nil {
+				bv = bias.Data[o]
+			}
+			dst := y.Data[no*4*HW : (no+1)*4*HW]
+			for a := 0; a < 2; a++ {
+				for b := 0; b < 2; b++ {
+					src := y4.Data[((n*4+a*2+b)*O+o)*HW:][:HW]
+					for i := 0; i < H; i++ {
+						row := dst[(2*i+a)*OW:][:OW]
+						for j, v := range src[i*W : (i+1)*W] {
+							row[2*j+b] = v + bv
+						}
+					}
+				}
+			}
+		}
+	})
+	tp.record(y, func() {
+		if g4 := tp.grad(y4); g4 != nil {
+			parallelFor(N*O, len(y.Data), func(lo, hi int) {
+				for no := lo; no < hi; no++ {
+					n, o := no/O, no%O
+					src := y.Grad[no*4*HW : (no+1)*4*HW]
+					for a := 0; a < 2; a++ {
+						for b := 0; b < 2; b++ {
+							dst := g4[((n*4+a*2+b)*O+o)*HW:][:HW]
+							for i := 0; i < H; i++ {
+								row := src[(2*i+a)*OW:][:OW]
+								d := dst[i*W : (i+1)*W]
+								for j := range d {
+									d[j] += row[2*j+b]
+								}
+							}
+						}
+					}
+				}
+			})
+		}
+		if bias != nil {
+			if gb := tp.grad(bias); gb != nil {
+				for n := 0; n < N; n++ {
+					biasGrad(y.Grad[n*O*4*HW:(n+1)*O*4*HW], O, 4*HW, gb)
+				}
+			}
+		}
 	})
 	return y
 }

@@ -70,7 +70,10 @@
 // into stride 1 by splitting the padded input into its S² phases
 // (space-to-depth) and the kernel likewise; any other geometry uses
 // im2col/col2im in blocks of output rows whose workspace stays below
-// ColBudget per worker. ConvTranspose2d uses the im2col form. The
+// ColBudget per worker. A 3×3, pad 1, stride 1 convolution of a nearest ×2
+// upsampling runs on the small input: each of the 4 output phases is a 2×2
+// convolution with summed kernel taps (16 small taps instead of 9 large
+// ones). ConvTranspose2d uses the im2col form. The
 // algorithms are checked against each other, against the defining sum and
 // against PyTorch in the tests.
 //

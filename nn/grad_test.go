@@ -373,3 +373,45 @@ func ExampleTape() {
 	fmt.Printf("w=%.2f b=%.2f\n", fc.W.Data[0], fc.B.Data[0])
 	// Output: w=2.00 b=-1.00
 }
+
+// TestUpConvFusedAgrees checks the fused nearest-upsample + 3×3 convolution
+// against the convolution of the materialised upsampling.
+func TestUpConvFusedAgrees(t *testing.T) {
+	rng := NewRNG(7, 3)
+	x := param(rng, -1, 1, 3, 5, 5, 4)
+	for _, cout := range []int{1, 6, 8} {
+		w := param(rng, -1, 1, cout, 5, 3, 3)
+		for _, b := range []*Tensor{nil, param(rng, -1, 1, cout)} {
+			run := func(unfused bool) [][]float32 {
+				noUpFuse = unfused
+				defer func() { noUpFuse = false }()
+				ps := []*Tensor{x, w}
+				if b != nil {
+					ps = append(ps, b)
+				}
+				for _, p := range ps {
+					p.ZeroGrad()
+				}
+				tp := NewTape()
+				y := tp.Conv2d(tp.UpsampleNearest(x, 2), w, b, ConvOpts{Pad: 1})
+				tp.BackwardWith(y, y.Data)
+				out := [][]float32{append([]float32(nil), y.Data...)}
+				for _, p := range ps {
+					out = append(out, append([]float32(nil), p.Grad...))
+				}
+				return out
+			}
+			ref, got := run(true), run(false)
+			for k := range ref {
+				if len(got[k]) != len(ref[k]) {
+					t.Fatalf("cout %d bias %v: tensor %d has %d values, want %d", cout, b != nil, k, len(got[k]), len(ref[k]))
+				}
+				for i := range ref[k] {
+					if d := math.Abs(float64(got[k][i] - ref[k][i])); d > 1e-4*(1+math.Abs(float64(ref[k][i]))) {
+						t.Fatalf("cout %d bias %v: tensor %d element %d: %g vs unfused %g", cout, b != nil, k, i, got[k][i], ref[k][i])
+					}
+				}
+			}
+		}
+	}
+}

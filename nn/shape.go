@@ -194,11 +194,22 @@ func (tp *Tape) UpsampleNearest(x *Tensor, f int) *Tensor {
 	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	OW := W * f
 	y := tp.out([]int{N, C, H * f, OW}, x)
+	if f == 2 {
+		y.upOf = x
+	}
 	parallelFor(N*C, len(x.Data)*f*f, func(lo, hi int) {
 		for nc := lo; nc < hi; nc++ {
 			for i := 0; i < H; i++ {
 				in := x.Data[(nc*H+i)*W : (nc*H+i+1)*W]
 				r0 := y.Data[(nc*H*f+i*f)*OW : (nc*H*f+i*f+1)*OW]
+				if f == 2 {
+					r1 := y.Data[(nc*H*f+i*f+1)*OW : (nc*H*f+i*f+2)*OW]
+					for j, v := range in {
+						r0[2*j], r0[2*j+1] = v, v
+						r1[2*j], r1[2*j+1] = v, v
+					}
+					continue
+				}
 				for j, v := range in {
 					for k := 0; k < f; k++ {
 						r0[j*f+k] = v
@@ -216,6 +227,14 @@ func (tp *Tape) UpsampleNearest(x *Tensor, f int) *Tensor {
 			for nc := lo; nc < hi; nc++ {
 				for i := 0; i < H; i++ {
 					g := gx[(nc*H+i)*W : (nc*H+i+1)*W]
+					if f == 2 {
+						r0 := y.Grad[(nc*H*f+i*f)*OW : (nc*H*f+i*f+1)*OW]
+						r1 := y.Grad[(nc*H*f+i*f+1)*OW : (nc*H*f+i*f+2)*OW]
+						for j := range g {
+							g[j] = g[j] + r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
+						}
+						continue
+					}
 					for k := 0; k < f; k++ {
 						r := y.Grad[(nc*H*f+i*f+k)*OW : (nc*H*f+i*f+k+1)*OW]
 						for j := range g {

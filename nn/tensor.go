@@ -24,6 +24,9 @@ type Tensor struct {
 	shape []int
 	// requiresGrad marks parameters and every value computed from one.
 	requiresGrad bool
+	// upOf is the tensor this one is a nearest ×2 upsampling of (nil
+	// otherwise): a following 3×3 convolution then runs on upOf directly.
+	upOf *Tensor
 }
 
 // Shape returns the dimensions (do not modify the returned slice).
