@@ -262,16 +262,7 @@ func (tp *Tape) Conv2d(x, w, b *Tensor, o ConvOpts) *Tensor {
 		if b != nil {
 			gb = tp.grad(b)
 		}
-		// per-worker partial weight and bias gradients
-		gws, gbs := make([][]float32, nw), make([][]float32, nw)
-		for i := range gws {
-			if gw != nil {
-				gws[i] = tp.zeros(len(gw))
-			}
-			if gb != nil {
-				gbs[i] = tp.zeros(len(gb))
-			}
-		}
+		gws, gbs := workerGrads(tp, nw, gw, gb)
 		sampleWorkers(N, func(wk, lo, hi int) {
 			col := cols[wk]
 			for n := lo; n < hi; n++ {
@@ -354,15 +345,7 @@ func (tp *Tape) ConvTranspose2d(x, w, b *Tensor, o ConvOpts) *Tensor {
 		if b != nil {
 			gb = tp.grad(b)
 		}
-		gws, gbs := make([][]float32, nw), make([][]float32, nw)
-		for i := range gws {
-			if gw != nil {
-				gws[i] = tp.zeros(len(gw))
-			}
-			if gb != nil {
-				gbs[i] = tp.zeros(len(gb))
-			}
-		}
+		gws, gbs := workerGrads(tp, nw, gw, gb)
 		sampleWorkers(N, func(wk, lo, hi int) {
 			col := cols[wk]
 			for n := lo; n < hi; n++ {
@@ -848,4 +831,20 @@ func (tp *Tape) phasesToSpace(y4, bias *Tensor) *Tensor {
 		}
 	})
 	return y
+}
+
+// workerGrads returns nw zeroed per-worker partial weight and bias gradient
+// buffers (nil where gw or gb is nil), summed into gw and gb after the
+// workers finish so that no two goroutines write the same memory.
+func workerGrads(tp *Tape, nw int, gw, gb []float32) (gws, gbs [][]float32) {
+	gws, gbs = make([][]float32, nw), make([][]float32, nw)
+	for i := range gws {
+		if gw != nil {
+			gws[i] = tp.zeros(len(gw))
+		}
+		if gb != nil {
+			gbs[i] = tp.zeros(len(gb))
+		}
+	}
+	return gws, gbs
 }
