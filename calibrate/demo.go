@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"html"
 	"io"
 	"math"
@@ -119,7 +120,7 @@ func Demo(outDir, modelsDir string, log io.Writer, opt Options) (*DemoResult, er
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	cfgPath := filepath.Join(outDir, "demo.yaml")
-	if err := survey.WriteFileAtomic(cfgPath, []byte(text)); err != nil {
+	if err := atomicfile.WriteFile(cfgPath, []byte(text)); err != nil {
 		return nil, err
 	}
 	c, err := survey.Parse([]byte(text), cfgPath)
@@ -321,5 +322,5 @@ func writeDemoHTML(path string, r *DemoResult) error {
 		(r.Measured[0]-r.True[0])/r.Err[0], (r.Measured[1]-r.True[1])/r.Err[1],
 		r.R[0][0], r.R[0][1], r.R[1][0], r.R[1][1], r.N, r.Failed,
 		r.Timings["simulate"], r.Timings["measure"], r.Timings["total"], e(r.samplesCaption), e(r.Line()))
-	return survey.WriteFileAtomic(path, []byte(b.String()))
+	return atomicfile.WriteFile(path, []byte(b.String()))
 }

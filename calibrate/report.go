@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/galforge/galforge/survey"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -52,7 +52,7 @@ func WriteReport(dir, configPath string, rs []*SourceResult) error {
 		}
 	}
 	fmt.Fprintf(&md, "\n![g_obs against g_true](%s)\n\n![g_obs - g_true against g_true](%s)\n", ReportPlot, ResidualPlot)
-	if err := survey.WriteFileAtomic(filepath.Join(dir, ReportMarkdown), []byte(md.String())); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, ReportMarkdown), []byte(md.String())); err != nil {
 		return err
 	}
 	type runJSON struct {
@@ -79,7 +79,7 @@ func WriteReport(dir, configPath string, rs []*SourceResult) error {
 	if err != nil {
 		return fmt.Errorf("calibrate: %w", err)
 	}
-	if err := survey.WriteFileAtomic(filepath.Join(dir, ReportJSON), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, ReportJSON), append(b, '\n')); err != nil {
 		return err
 	}
 	if err := writePlot(filepath.Join(dir, ReportPlot), rs, false); err != nil {
@@ -143,7 +143,7 @@ func writePlot(path string, rs []*SourceResult, residual bool) error {
 	if _, err := w.WriteTo(&buf); err != nil {
 		return fmt.Errorf("calibrate: plot: %w", err)
 	}
-	return survey.WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes())
 }
 
 // padAxes widens the data ranges so that the edge points and tick labels

@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -34,26 +34,7 @@ type Writer struct {
 // CheckOutput reports, in plain words, why a file cannot be written at
 // path: its directory does not exist or is not a directory, or path is an
 // existing directory. Commands call it for every output before writing any.
-func CheckOutput(path string) error {
-	if path == "" {
-		return errors.New("empty output path")
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("output %s is an existing directory, not a file", path)
-	}
-	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("output directory %s does not exist", dir)
-		}
-		return fmt.Errorf("output directory %s: %w", dir, err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("output directory %s is not a directory", dir)
-	}
-	return nil
-}
+func CheckOutput(path string) error { return atomicfile.CheckOutput(path) }
 
 // Create starts writing a FITS file at path (gzip-compressed if path ends
 // in .gz). Nothing appears at path until Close succeeds.

@@ -3,13 +3,12 @@ package generator
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/galforge/galforge/fits"
 )
 
 // CardFormat names the version of the model.json layout.
@@ -323,44 +322,5 @@ func WriteCard(dir string, c *Card) error {
 	if err != nil {
 		return fmt.Errorf("generator: card: %w", err)
 	}
-	return WriteFileAtomic(filepath.Join(dir, "model.json"), append(b, '\n'))
+	return atomicfile.WriteFile(filepath.Join(dir, "model.json"), append(b, '\n'))
 }
-
-// WriteFileAtomic writes data to a temporary file beside path and renames
-// it into place, so readers never see a half-written file.
-// The file gets mode 0644. A missing directory or a directory at path is
-// reported as such, naming path.
-func WriteFileAtomic(path string, data []byte) error {
-	if err := CheckOutputFile(path); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// CheckOutputFile reports, before anything is written, why path cannot be
-// written as a file (fits.CheckOutput: a missing directory, a directory at
-// path).
-func CheckOutputFile(path string) error { return fits.CheckOutput(path) }

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/galforge/galforge/fits"
 )
@@ -33,7 +32,7 @@ func WriteFITS(path string, c *Card, b *Batch, seed uint64) error {
 	h.Set("GFDATA", c.Data, "data set the model was trained on")
 	h.Set("GFSTEPS", c.Steps, "training steps")
 	h.Set("GFSEED", int64(seed), "sampling seed")
-	if err := CheckOutputFile(path); err != nil {
+	if err := fits.CheckOutput(path); err != nil {
 		return fmt.Errorf("generator: %w", err)
 	}
 	w, err := fits.Create(path)
@@ -72,10 +71,6 @@ func WriteFITS(path string, c *Card, b *Batch, seed uint64) error {
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("generator: %s: %w", path, err)
-	}
-	// fits.Create leaves its temporary file's 0600; outputs are 0644.
-	if err := os.Chmod(path, 0o644); err != nil {
-		return fmt.Errorf("generator: %w", err)
 	}
 	return nil
 }

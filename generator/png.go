@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"image"
 	"image/color"
 	"image/png"
@@ -48,5 +49,5 @@ func GridPNG(path string, c *Card, b *Batch) error {
 	if err := png.Encode(&buf, img); err != nil {
 		return fmt.Errorf("generator: grid %s: %w", path, err)
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes())
 }

@@ -2,6 +2,7 @@ package judge
 
 import (
 	"fmt"
+	"github.com/galforge/galforge/internal/fft"
 	"math"
 	"math/cmplx"
 	"sort"
@@ -196,12 +197,8 @@ func PowerSpectrum(b *generator.Batch) (k, p []float64) {
 	nk := n/2 + 1
 	p = make([]float64, nk)
 	cnt := make([]float64, nk)
-	tw := make([]complex128, n)
-	for i := range tw {
-		tw[i] = cmplx.Rect(1, -2*math.Pi*float64(i)/float64(n))
-	}
+	plan := fft.NewPlan2(n, n)
 	row := make([]complex128, n*n)
-	tmp := make([]complex128, n*n)
 	for im := 0; im < b.N; im++ {
 		lum := generator.Luminance(b.Image(im), b.Bands, n)
 		var mean float64
@@ -209,35 +206,13 @@ func PowerSpectrum(b *generator.Batch) (k, p []float64) {
 			mean += v
 		}
 		mean /= float64(n * n)
-		// DFT along x then along y (separable, O(n^3), fine at n <= 64).
-		for y := 0; y < n; y++ {
-			for u := 0; u < n; u++ {
-				var s complex128
-				for x := 0; x < n; x++ {
-					s += complex(lum[y*n+x]-mean, 0) * tw[(u*x)%n]
-				}
-				tmp[y*n+u] = s
-			}
+		for i, v := range lum {
+			row[i] = complex(v-mean, 0)
 		}
-		for u := 0; u < n; u++ {
-			for v := 0; v < n; v++ {
-				var s complex128
-				for y := 0; y < n; y++ {
-					s += tmp[y*n+u] * tw[(v*y)%n]
-				}
-				row[v*n+u] = s
-			}
-		}
+		plan.Forward(row)
 		for v := 0; v < n; v++ {
 			for u := 0; u < n; u++ {
-				ku, kv := u, v
-				if ku > n/2 {
-					ku -= n
-				}
-				if kv > n/2 {
-					kv -= n
-				}
-				r := int(math.Round(math.Hypot(float64(ku), float64(kv))))
+				r := int(math.Round(math.Hypot(float64(fft.Freq(u, n)), float64(fft.Freq(v, n)))))
 				if r >= nk {
 					continue
 				}

@@ -3,12 +3,12 @@ package judge
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"image/color"
 	"math"
 	"os"
 	"path/filepath"
 
-	"github.com/galforge/galforge/generator"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -47,7 +47,7 @@ func (r *Report) Write(dir string) error {
 	if err != nil {
 		return fmt.Errorf("judge: %w", err)
 	}
-	return generator.WriteFileAtomic(filepath.Join(dir, "summary.json"), append(b, '\n'))
+	return atomicfile.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'))
 }
 
 func mids(e []float64) []float64 {

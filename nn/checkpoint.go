@@ -3,6 +3,7 @@ package nn
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"os"
 	"strconv"
 
@@ -112,7 +113,7 @@ func WriteModelCard(path string, card ModelCard) error {
 	if err != nil {
 		return fmt.Errorf("nn: model card %s: %w", path, err)
 	}
-	return safetensors.AtomicWrite(path, append(b, '\n'))
+	return atomicfile.WriteFile(path, append(b, '\n'))
 }
 
 // ReadModelCard reads a model card.

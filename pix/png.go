@@ -2,16 +2,13 @@ package pix
 
 import (
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
-
-	"github.com/galforge/galforge/fits"
 )
 
 // StretchFunc names the curve that maps clipped, normalised pixel values
@@ -274,34 +271,11 @@ func WritePNG(path string, img image.Image) error {
 	return writeAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
-// writeAtomic creates path with the bytes that write produces, through a
-// temporary file in the same directory and a rename; on any error nothing
-// is left behind.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	if err := fits.CheckOutput(path); err != nil {
+// writeAtomic creates path with the bytes that write produces
+// (package atomicfile: temporary file and rename, mode 0644).
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("pix: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("pix: write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return fmt.Errorf("pix: write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("pix: write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("pix: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("pix: write %s: %w", path, err)
 	}
 	return nil
 }

@@ -3,8 +3,9 @@ package shapes
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -254,63 +255,40 @@ func WriteTable(path string, ms []Measurement, method Method) error {
 		w.Abort()
 		return err
 	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	// fits.Create leaves its temporary file's 0600; outputs are 0644.
-	if err := os.Chmod(path, 0o644); err != nil {
-		return fmt.Errorf("shapes: %w", err)
-	}
-	return nil
+	return w.Close()
 }
 
 func writeCSV(path string, cols []fits.Column, errs []string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".shapes-*.csv")
+	err := atomicfile.Write(path, func(out io.Writer) error {
+		cw := csv.NewWriter(out)
+		head := make([]string, 0, len(cols)+1)
+		for _, c := range cols {
+			head = append(head, c.Name)
+		}
+		cw.Write(append(head, "error"))
+		for i := range errs {
+			row := make([]string, 0, len(cols)+1)
+			for _, c := range cols {
+				switch d := c.Data.(type) {
+				case []float64:
+					if math.IsNaN(d[i]) {
+						row = append(row, "nan")
+					} else {
+						row = append(row, strconv.FormatFloat(d[i], 'g', -1, 64))
+					}
+				case []int64:
+					row = append(row, strconv.FormatInt(d[i], 10))
+				case []int32:
+					row = append(row, strconv.FormatInt(int64(d[i]), 10))
+				}
+			}
+			cw.Write(append(row, errs[i]))
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 	if err != nil {
 		return fmt.Errorf("shapes: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("shapes: %s: %w", path, err)
-	}
-	cw := csv.NewWriter(tmp)
-	head := make([]string, 0, len(cols)+1)
-	for _, c := range cols {
-		head = append(head, c.Name)
-	}
-	cw.Write(append(head, "error"))
-	for i := range errs {
-		row := make([]string, 0, len(cols)+1)
-		for _, c := range cols {
-			switch d := c.Data.(type) {
-			case []float64:
-				if math.IsNaN(d[i]) {
-					row = append(row, "nan")
-				} else {
-					row = append(row, strconv.FormatFloat(d[i], 'g', -1, 64))
-				}
-			case []int64:
-				row = append(row, strconv.FormatInt(d[i], 10))
-			case []int32:
-				row = append(row, strconv.FormatInt(int64(d[i]), 10))
-			}
-		}
-		cw.Write(append(row, errs[i]))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("shapes: %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("shapes: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("shapes: %s: %w", path, err)
 	}
 	return nil
 }

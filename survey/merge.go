@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -169,7 +170,7 @@ func Merge(outDir string, shardDirs []string) (*RunInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("survey merge: %w", err)
 	}
-	if err := WriteFileAtomic(filepath.Join(outDir, PSFFile), psf); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(outDir, PSFFile), psf); err != nil {
 		return nil, err
 	}
 	written = append(written, PSFFile)

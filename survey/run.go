@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -243,7 +244,7 @@ func writeRunInfo(path string, info *RunInfo) error {
 	if err != nil {
 		return fmt.Errorf("survey: run JSON: %w", err)
 	}
-	return WriteFileAtomic(path, append(b, '\n'))
+	return atomicfile.WriteFile(path, append(b, '\n'))
 }
 
 // ReadRunInfo reads a run JSON.

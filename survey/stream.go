@@ -239,14 +239,3 @@ func (a *atomicFile) Abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
 }
-
-// WriteFileAtomic writes data to a temporary file beside path (mode 0644)
-// and renames it into place, so that readers never see a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	a, err := createAtomic(path)
-	if err != nil {
-		return err
-	}
-	a.Write(data)
-	return a.Close()
-}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -167,7 +168,7 @@ func Run(ctx context.Context, cfg Config, raw *Raw) (*Result, error) {
 			return err
 		}
 		b, _ := json.Marshal(state{Step: step, Seed: cfg.Seed, Batch: cfg.Batch, Sampler: st})
-		if err := generator.WriteFileAtomic(statePath, b); err != nil {
+		if err := atomicfile.WriteFile(statePath, b); err != nil {
 			return fmt.Errorf("train: %w", err)
 		}
 		if err := m.Export(cfg.Out); err != nil {
@@ -254,7 +255,7 @@ func truncateLog(path string, step int) error {
 		keep.Write(sc.Bytes())
 		keep.WriteByte('\n')
 	}
-	return generator.WriteFileAtomic(path, keep.Bytes())
+	return atomicfile.WriteFile(path, keep.Bytes())
 }
 
 // ReadLog reads the records of a log.jsonl file.

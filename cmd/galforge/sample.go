@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/galforge/galforge/fits"
 
 	"github.com/galforge/galforge/generator"
 	"github.com/spf13/cobra"
@@ -48,11 +49,11 @@ image and the rest are drawn.`,
 				for _, w := range card.RangeWarnings(c) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: --cond: %s\n", w)
 				}
-				if err := generator.CheckOutputFile(out); err != nil {
+				if err := fits.CheckOutput(out); err != nil {
 					return fmt.Errorf("sample: -o: %w", err)
 				}
 				if pngPath != "" {
-					if err := generator.CheckOutputFile(pngPath); err != nil {
+					if err := fits.CheckOutput(pngPath); err != nil {
 						return fmt.Errorf("sample: --png: %w", err)
 					}
 				}

@@ -20,10 +20,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/galforge/galforge/internal/atomicfile"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 )
 
@@ -140,47 +140,13 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 }
 
 // WriteFile writes atomically: a temporary file in the same directory,
-// synced, then renamed over path.
+// renamed over path.
 func WriteFile(path string, tensors []Tensor, metadata map[string]string) error {
 	var buf bytes.Buffer
 	if err := Write(&buf, tensors, metadata); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return AtomicWrite(path, buf.Bytes())
-}
-
-// AtomicWrite writes data to path through a temporary file in the same
-// directory and a rename, so readers never see a partial file.
-func AtomicWrite(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, buf.Bytes())
 }
 
 // Decode parses a whole safetensors file held in memory (tensor data
